@@ -1,0 +1,1 @@
+"""The ``sciglm`` command line: one module per command, loaded only when used."""

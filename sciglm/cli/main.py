@@ -1,0 +1,116 @@
+"""Entry point of the ``sciglm`` command. Subcommands load lazily so that ``sciglm verify``
+never imports torch or transformers; plugins may add commands through ``register_commands``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from sciglm import __version__
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plugins": ("sciglm.cli.plugins_cmd:plugins_cmd", "List installed subject plugins."),
+    "questions": ("sciglm.cli.questions_cmd:questions", "Load and show normalized questions."),
+    "verify": ("sciglm.cli.verify_cmd:verify", "Check model answers and proofs against references."),
+    "annotate": ("sciglm.cli.annotate_cmd:annotate", "Self-reflective annotation with a teacher LLM."),
+    "teacher": ("sciglm.cli.teacher_cmd:teacher", "Serve the embedded teacher model on loopback."),
+    "classifier": ("sciglm.cli.classifier_cmd:classifier", "Train and evaluate the quality classifier."),
+    "filter": ("sciglm.cli.filter_cmd:filter_cmd", "Filter, deduplicate and decontaminate annotations."),
+    "mix": ("sciglm.cli.mix_cmd:mix", "Build the training mixture (SciInstruct format)."),
+    "train": ("sciglm.cli.train_cmd:train", "Fine-tune a causal LM with Transformers + DeepSpeed."),
+    "convert": ("sciglm.cli.convert_cmd:convert", "Convert checkpoints (ChatGLM3 to native GLM)."),
+    "chat": ("sciglm.cli.chat_cmd:chat", "Chat with a local model or an endpoint in the terminal."),
+    "eval": ("sciglm.cli.eval_cmd:eval_cmd", "Evaluate a model on the paper's benchmarks."),
+    "pipeline": ("sciglm.cli.pipeline_cmd:pipeline", "Run the whole pipeline end to end."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose built-in commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(self.commands) | {name for name in COMMANDS if _importable(name)}
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in COMMANDS or not _importable(cmd_name):
+            return None
+        module_name, attr = COMMANDS[cmd_name][0].split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in COMMANDS:
+                rows.append((name, COMMANDS[name][1]))
+            else:
+                rows.append((name, self.commands[name].get_short_help_str(70)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _importable(name: str) -> bool:
+    module_name = COMMANDS[name][0].split(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sciglm")
+def cli() -> None:
+    """sciglm: build scientific-reasoning language models the SciGLM way.
+
+    \b
+    Typical flow:
+      sciglm verify answers.jsonl --output verdicts.jsonl
+      sciglm annotate questions.jsonl --output annotated.jsonl
+      sciglm filter annotated.jsonl --output kept.jsonl && sciglm mix --input math=kept.jsonl --output mix/
+      sciglm train --data mix/ --output run/ && sciglm eval --model run/final --benchmark gsm8k
+    """
+
+
+def _add_plugin_commands() -> None:
+    from sciglm import plugins
+
+    plugins.load_plugins()
+    for plugin in plugins.pm.get_plugins():
+        hook = getattr(plugin, "register_commands", None)
+        if hook is None:
+            continue
+        try:
+            hook(cli=cli)
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
+            click.echo(f"Warning: plugin {plugins.pm.get_name(plugin)!r} commands: {exc}", err=True)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; known errors become one ``Error:`` line and exit status 1."""
+    from sciglm.errors import SciglmError
+
+    _add_plugin_commands()
+    try:
+        rc = cli.main(args=argv, prog_name="sciglm", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SciglmError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    sys.exit(rc if isinstance(rc, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

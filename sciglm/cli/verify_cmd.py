@@ -1,0 +1,116 @@
+"""``sciglm verify``: judge model answers (and Lean proofs) against references."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import click
+
+from sciglm import registry
+from sciglm.cli.common import console, print_json, print_table, progress_bar
+from sciglm.errors import InputError, SciglmError
+from sciglm.io.jsonl import dumps, iter_jsonl
+from sciglm.records import VerifyItem
+from sciglm.verify.pool import DEFAULT_MEMORY_MB, VerifierPool
+from sciglm.verify.summary import COLUMNS, VerifySummary
+
+
+def load_items(
+    path: str, subject_override: str | None, skip_invalid: bool, summary: VerifySummary
+) -> list[VerifyItem]:
+    """Read and validate every record; bad lines raise ``file:line`` errors or are skipped."""
+    known = registry.subjects()
+
+    def on_invalid(error: InputError) -> None:
+        summary.invalid_lines += 1
+        console.print(f"[yellow]skipped[/] {error}")
+
+    items: list[VerifyItem] = []
+    for number, record in iter_jsonl(path, on_invalid if skip_invalid else None):
+        if subject_override:
+            record["subject"] = subject_override
+        problem = None
+        if not isinstance(record.get("subject"), str) or not record.get("subject"):
+            problem = "record has no 'subject' (or pass --subject)"
+        elif record["subject"] not in known:
+            names = ", ".join(sorted(known)) or "none installed"
+            problem = f"unknown subject {record['subject']!r} (known: {names})"
+        elif not isinstance(record.get("response"), str):
+            problem = "record has no 'response' text"
+        if problem:
+            error = InputError(problem, path, number)
+            if not skip_invalid:
+                raise error
+            on_invalid(error)
+            continue
+        if "id" not in record:
+            record["id"] = f"{Path(path).stem}:{number}"
+        items.append(VerifyItem.from_record(record))
+    return items
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write verdicts here (default: stdout).")
+@click.option("--subject", help="Treat every record as this subject.")
+@click.option("--workers", type=int, default=None, help="Verifier processes (default: CPU count).")
+@click.option("--timeout", type=float, default=None, help="Seconds per check (default: the subject's).")
+@click.option("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, show_default=True, help="Memory cap per worker.")
+@click.option("--skip-invalid", is_flag=True, help="Report and skip malformed lines instead of stopping.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+def verify(
+    input_path: str,
+    output: str | None,
+    subject: str | None,
+    workers: int | None,
+    timeout: float | None,
+    memory_mb: int,
+    skip_invalid: bool,
+    as_json: bool,
+) -> None:
+    """Check each record's RESPONSE against its REFERENCE with the subject's verifier.
+
+    Input lines: {"id", "subject", "response", "reference"} plus optional "question" and
+    "choices" (Lean records carry "statement" and optional "header" instead of "reference").
+    Output lines, same order: {"id", "subject", "correct": true|false|null, "predicted",
+    "reference", "reason"}; null means undecided, with the reason.
+
+    \b
+    Example:
+      sciglm verify answers.jsonl --output verdicts.jsonl --workers 2 --timeout 5
+    """
+    if as_json and not output:
+        raise SciglmError("--json prints the summary on stdout; name the verdict file with --output")
+    summary = VerifySummary()
+    started = time.monotonic()
+    items = load_items(input_path, subject, skip_invalid, summary)
+
+    def timeout_for(item: VerifyItem) -> float:
+        return registry.get_subject(item.subject).default_timeout
+
+    sink: IO[str]
+    sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        with VerifierPool(workers, timeout, memory_mb, timeout_for=timeout_for) as pool, progress_bar(
+            "verify", len(items)
+        ) as bar:
+            futures = [pool.submit(item) for item in items]
+            for item, future in zip(items, futures):
+                verdict = future.result()
+                summary.add(item.subject, verdict)
+                sink.write(dumps(verdict.to_record(item)) + "\n")
+                sink.flush()
+                bar.advance()
+    finally:
+        if output:
+            sink.close()
+    summary.wall_seconds = time.monotonic() - started
+    if as_json:
+        print_json(summary.to_dict() | {"input": input_path, "output": output})
+    else:
+        print_table(f"verify {input_path}", COLUMNS, summary.rows())
+        if summary.invalid_lines:
+            console.print(f"[yellow]{summary.invalid_lines} invalid line(s) skipped[/]")

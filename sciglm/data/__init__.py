@@ -1,0 +1,1 @@
+"""Question sources and the post-annotation data steps (filter, dedup, decontamination, mix)."""

@@ -1,0 +1,37 @@
+"""The plugin contract of sciglm: every hook a subject plugin may implement.
+
+A plugin is any module registered under the entry-point group ``sciglm``; it implements
+some of these hooks with ``@sciglm.hookimpl``. Hooks hand the plugin a ``register``
+callback so one plugin can provide several things and the host settles name clashes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from pluggy import HookimplMarker, HookspecMarker
+
+hookspec = HookspecMarker("sciglm")
+hookimpl = HookimplMarker("sciglm")
+
+
+@hookspec
+def register_subjects(register: Callable[[Any], None]) -> None:
+    """Register subjects: call ``register(subject)`` with a :class:`sciglm.subject.Subject` each.
+
+    Called once per process when the subject registry is first built.
+    """
+
+
+@hookspec
+def register_loaders(register: Callable[..., None]) -> None:
+    """Register question loaders: ``register(name, loader, subject=None, description="")``.
+
+    ``loader(path, **options)`` yields :class:`sciglm.records.Question`; ``name`` is what users
+    write before the colon in ``--source NAME:PATH``.
+    """
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add subcommands to the ``sciglm`` click group (e.g. ``sciglm lean setup``)."""

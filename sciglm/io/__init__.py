@@ -1,0 +1,1 @@
+"""Reading and writing sciglm's data files."""

@@ -1,0 +1,1 @@
+"""Model locations: the embedded default model and name/path resolution."""

@@ -1,0 +1,124 @@
+"""Subjects and question loaders collected from the plugins' ``register_*`` hooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from sciglm import plugins
+from sciglm.errors import SciglmError, UnknownSubjectError
+from sciglm.records import Question
+from sciglm.subject import Subject
+
+Loader = Callable[..., Iterable[Question]]
+
+
+@dataclass(frozen=True)
+class LoaderInfo:
+    """A named question loader and the subject its questions belong to by default."""
+
+    name: str
+    loader: Loader
+    subject: str | None
+    description: str
+    plugin: str
+
+
+_subjects: dict[str, tuple[Subject, str]] | None = None
+_loaders: dict[str, LoaderInfo] | None = None
+
+
+def _call_each(hook_name: str, make_register: Callable[[str], Callable[..., None]]) -> None:
+    """Call a hook on every plugin separately, so one failing plugin is reported, not fatal."""
+    plugins.load_plugins()
+    for plugin in list(plugins.pm.get_plugins()):
+        name = plugins.pm.get_name(plugin) or repr(plugin)
+        impl = getattr(plugin, hook_name, None)
+        if impl is None:
+            continue
+        try:
+            impl(make_register(name))
+        except Exception as exc:  # noqa: BLE001 - report the plugin by name, keep going
+            dist = plugins.loaded[name].distribution if name in plugins.loaded else "?"
+            plugins.failures.append(
+                plugins.PluginFailure(name, dist, f"{hook_name}: {type(exc).__name__}: {exc}")
+            )
+
+
+def subjects() -> dict[str, tuple[Subject, str]]:
+    """Every registered subject by name, with the plugin that registered it (first wins)."""
+    global _subjects
+    if _subjects is None:
+        found: dict[str, tuple[Subject, str]] = {}
+
+        def make_register(plugin_name: str) -> Callable[[Subject], None]:
+            def register(subject: Subject) -> None:
+                if not isinstance(subject, Subject) or not subject.name:
+                    raise TypeError(f"register() needs a named Subject, got {subject!r}")
+                found.setdefault(subject.name, (subject, plugin_name))
+
+            return register
+
+        _call_each("register_subjects", make_register)
+        _subjects = found
+    return _subjects
+
+
+def get_subject(name: str) -> Subject:
+    """The subject called ``name``; a clear error naming the known ones otherwise."""
+    table = subjects()
+    if name not in table:
+        known = ", ".join(sorted(table)) or "none installed"
+        raise UnknownSubjectError(f"unknown subject {name!r} (known: {known})")
+    return table[name][0]
+
+
+def loaders() -> dict[str, LoaderInfo]:
+    """Every registered question loader by name."""
+    global _loaders
+    if _loaders is None:
+        found: dict[str, LoaderInfo] = {}
+
+        def make_register(plugin_name: str) -> Callable[..., None]:
+            def register(
+                name: str, loader: Loader, subject: str | None = None, description: str = ""
+            ) -> None:
+                found.setdefault(name, LoaderInfo(name, loader, subject, description, plugin_name))
+
+            return register
+
+        _call_each("register_loaders", make_register)
+        _loaders = found
+    return _loaders
+
+
+def get_loader(name: str) -> LoaderInfo:
+    table = loaders()
+    if name not in table:
+        known = ", ".join(sorted(table)) or "none installed"
+        raise SciglmError(f"unknown question loader {name!r} (known: {known})")
+    return table[name]
+
+
+def reset() -> None:
+    """Forget the collected subjects and loaders (after registering plugins in tests)."""
+    global _subjects, _loaders
+    _subjects = None
+    _loaders = None
+
+
+def describe_plugins() -> list[dict[str, Any]]:
+    """One row per subject: name, plugin, distribution and version."""
+    rows = []
+    for name, (subject, plugin_name) in sorted(subjects().items()):
+        info = plugins.loaded.get(plugin_name)
+        rows.append(
+            {
+                "subject": name,
+                "plugin": plugin_name,
+                "package": info.distribution if info else "(registered in process)",
+                "version": info.version if info else "",
+                "description": subject.description,
+            }
+        )
+    return rows

@@ -1,0 +1,1 @@
+"""Running subject verifiers safely: worker processes with time and memory bounds."""

@@ -1,0 +1,269 @@
+"""A pool of verifier worker processes with a wall-clock timeout and a memory cap per check.
+
+A hanging check costs its timeout and nothing else: the worker running it is killed and
+replaced, the check comes back undecided (``correct: null``), the queued checks go on.
+Results keep input order. ``submit`` is thread-safe, so asyncio code can await checks
+(``asyncio.wrap_future(pool.submit(item))``) without the event loop ever running a verifier.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Sequence
+
+from sciglm.records import Verdict, VerifyItem
+from sciglm.verify import worker as worker_module
+
+DEFAULT_MEMORY_MB = 2048
+PREFETCH = 4  # checks queued per worker, to hide the round trip
+
+
+@dataclass
+class _Task:
+    item: VerifyItem
+    timeout: float
+    future: Future[Verdict]
+
+
+@dataclass
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: Connection
+    queue: deque[tuple[int, _Task]] = field(default_factory=deque)
+    head_started: float = 0.0
+    done: int = 0
+
+
+class VerifierPool:
+    """``workers`` processes checking :class:`VerifyItem` s with per-check bounds."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        timeout: float | None = None,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
+        recycle_after: int = 5000,
+        start_method: str = "forkserver",
+        timeout_for: Callable[[VerifyItem], float] | None = None,
+    ) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.recycle_after = recycle_after
+        self._timeout_for = timeout_for
+        self._ctx = mp.get_context(start_method)
+        if start_method == "forkserver":
+            self._ctx.set_forkserver_preload(["sciglm.verify.preload"])
+        self._inbox: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._wake_r, self._wake_w = os.pipe()
+        self._next_id = 0
+        self._closed = False
+        self.restarts = 0
+        self._thread = threading.Thread(target=self._run, name="verifier-pool", daemon=True)
+        self._thread.start()
+
+    # -- public API --------------------------------------------------------------------------
+    def submit(self, item: VerifyItem) -> Future[Verdict]:
+        """Queue one check; the future resolves to its :class:`Verdict`."""
+        if self._closed:
+            raise RuntimeError("verifier pool is closed")
+        timeout = self.timeout
+        if timeout is None:
+            timeout = self._timeout_for(item) if self._timeout_for else 10.0
+        task = _Task(item, timeout, Future())
+        self._inbox.put(task)
+        os.write(self._wake_w, b"x")
+        return task.future
+
+    def map(
+        self,
+        items: Iterable[VerifyItem],
+        on_result: Callable[[int, Verdict], None] | None = None,
+    ) -> list[Verdict]:
+        """Check every item; verdicts in input order. ``on_result(index, verdict)`` as each ends."""
+        futures = [self.submit(item) for item in items]
+        if on_result is not None:
+            for index, future in enumerate(futures):
+                future.add_done_callback(lambda f, i=index: on_result(i, f.result()))
+        return [future.result() for future in futures]
+
+    def close(self) -> None:
+        """Stop the workers; checks still queued resolve as undecided."""
+        if self._closed:
+            return
+        self._closed = True
+        self._inbox.put(None)
+        os.write(self._wake_w, b"x")
+        self._thread.join(timeout=30)
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+
+    def __enter__(self) -> VerifierPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the dispatcher thread ---------------------------------------------------------------
+    def _start_worker(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(
+            target=worker_module.serve, args=(child, self.memory_mb), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _stop_worker(self, w: _Worker, kill: bool) -> None:
+        if kill:
+            w.process.kill()
+        else:
+            try:
+                w.conn.send(None)
+            except OSError:
+                w.process.kill()
+        w.process.join(timeout=5)
+        if w.process.is_alive():
+            w.process.kill()
+            w.process.join()
+        w.conn.close()
+
+    def _replace(self, workers: list[_Worker], index: int, pending: deque[_Task], kill: bool) -> None:
+        """Restart worker ``index``; its queued (not yet started) checks go back first in line."""
+        w = workers[index]
+        for _, task in reversed(list(w.queue)):
+            pending.appendleft(task)
+        w.queue.clear()
+        self._stop_worker(w, kill)
+        workers[index] = self._start_worker()
+        self.restarts += 1
+
+    def _run(self) -> None:
+        pending: deque[_Task] = deque()
+        workers = [self._start_worker() for _ in range(self.workers)]
+        tasks: dict[int, _Task] = {}
+        closing = False
+        try:
+            while True:
+                while True:  # drain the inbox
+                    try:
+                        task = self._inbox.get_nowait()
+                    except queue.Empty:
+                        break
+                    if task is None:
+                        closing = True
+                    else:
+                        pending.append(task)
+                if closing:
+                    break
+                now = time.monotonic()
+                for w in workers:  # hand out work
+                    while pending and len(w.queue) < PREFETCH:
+                        task = pending.popleft()
+                        running = task.future.running()  # re-queued after a restart
+                        if not running and not task.future.set_running_or_notify_cancel():
+                            continue
+                        task_id = self._next_id
+                        self._next_id += 1
+                        try:
+                            w.conn.send((task_id, task.item))
+                        except Exception as exc:  # noqa: BLE001 - unpicklable or broken pipe
+                            task.future.set_result(Verdict(None, None, f"cannot send check: {exc}"))
+                            continue
+                        if not w.queue:
+                            w.head_started = now
+                        w.queue.append((task_id, task))
+                        tasks[task_id] = task
+                deadlines = [w.head_started + w.queue[0][1].timeout for w in workers if w.queue]
+                wait_for = max(0.0, min(deadlines) - now) if deadlines else None
+                ready = wait([self._wake_r] + [w.conn for w in workers if w.queue], wait_for)
+                if self._wake_r in ready:
+                    os.read(self._wake_r, 65536)
+                now = time.monotonic()
+                for index, w in enumerate(workers):
+                    if w.conn in ready:
+                        self._receive(workers, index, pending, tasks, now)
+                for index, w in enumerate(workers):
+                    if w.queue and now >= w.head_started + w.queue[0][1].timeout:
+                        task_id, task = w.queue.popleft()
+                        tasks.pop(task_id, None)
+                        task.future.set_result(
+                            Verdict(
+                                None, None, f"timed out after {task.timeout:g}s", seconds=task.timeout
+                            )
+                        )
+                        self._replace(workers, index, pending, kill=True)
+                    elif not workers[index].queue and workers[index].done >= self.recycle_after:
+                        self._replace(workers, index, pending, kill=False)
+        finally:
+            for w in workers:
+                for _, task in w.queue:
+                    pending.append(task)
+                self._stop_worker(w, kill=True)
+            while True:
+                try:
+                    task = self._inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if task is not None:
+                    pending.append(task)
+            for task in pending:
+                if not task.future.done():
+                    task.future.set_result(Verdict(None, None, "verifier pool closed"))
+
+    def _receive(
+        self,
+        workers: list[_Worker],
+        index: int,
+        pending: deque[_Task],
+        tasks: dict[int, _Task],
+        now: float,
+    ) -> None:
+        w = workers[index]
+        try:
+            while w.conn.poll():
+                task_id, verdict = w.conn.recv()
+                head_id, task = w.queue.popleft()
+                assert head_id == task_id, "verifier worker answered out of order"
+                tasks.pop(task_id, None)
+                task.future.set_result(verdict)
+                w.done += 1
+                w.head_started = now
+        except (EOFError, OSError):
+            w.process.join(timeout=5)
+            code = w.process.exitcode
+            if w.queue:
+                task_id, task = w.queue.popleft()
+                tasks.pop(task_id, None)
+                task.future.set_result(
+                    Verdict(None, None, f"verifier process died (exit code {code})")
+                )
+            self._replace(workers, index, pending, kill=True)
+
+
+def verify_all(
+    items: Sequence[VerifyItem],
+    workers: int | None = None,
+    timeout: float | None = None,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+    on_result: Callable[[int, Verdict], None] | None = None,
+) -> list[Verdict]:
+    """Check ``items`` in a fresh pool (per-subject default timeouts where none is given)."""
+    from sciglm import registry
+
+    def timeout_for(item: VerifyItem) -> float:
+        try:
+            return registry.get_subject(item.subject).default_timeout
+        except Exception:  # noqa: BLE001
+            return 10.0
+
+    with VerifierPool(workers, timeout, memory_mb, timeout_for=timeout_for) as pool:
+        return pool.map(items, on_result)

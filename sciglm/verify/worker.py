@@ -1,0 +1,73 @@
+"""The code that runs inside a verifier worker process.
+
+Imported by the fork server before any worker forks, so the plugins (sympy, math-verify,
+pint …) are loaded once and each worker starts in milliseconds.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from multiprocessing.connection import Connection
+
+from sciglm import registry
+from sciglm.records import Verdict, VerifyItem
+
+
+def warm_up() -> None:
+    """Load the plugins and let each subject prepare (parsers, unit registries)."""
+    for subject, _ in registry.subjects().values():
+        try:
+            subject.warmup()
+        except Exception:  # noqa: BLE001 - a subject that fails to warm up fails at verify time
+            pass
+
+
+def limit_memory(memory_mb: int | None) -> None:
+    """Cap this process's address space so a runaway check raises MemoryError."""
+    if not memory_mb:
+        return
+    limit = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def verify_one(item: VerifyItem) -> Verdict:
+    """Run the item's subject verifier, turning any failure into an undecided verdict."""
+    try:
+        subject = registry.get_subject(item.subject)
+    except Exception as exc:  # noqa: BLE001
+        return Verdict(None, None, str(exc))
+    try:
+        verdict = subject.verify(item)
+    except MemoryError:
+        return Verdict(None, None, "verifier ran out of its memory limit")
+    except RecursionError:
+        return Verdict(None, None, "answer too deeply nested to check")
+    except Exception as exc:  # noqa: BLE001 - hostile input must not kill the run
+        return Verdict(None, None, f"verifier error: {type(exc).__name__}: {str(exc)[:200]}")
+    if not isinstance(verdict, Verdict):
+        return Verdict(None, None, f"subject {item.subject!r} returned {type(verdict).__name__}")
+    return verdict
+
+
+def serve(conn: Connection, memory_mb: int | None) -> None:
+    """Worker main loop: receive ``(task_id, item)``, send back ``(task_id, verdict)``."""
+    sys.setrecursionlimit(5000)
+    limit_memory(memory_mb)
+    warm_up()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task_id, item = message
+        started = time.perf_counter()
+        verdict = verify_one(item)
+        verdict.seconds = time.perf_counter() - started
+        conn.send((task_id, verdict))

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up (scripts/setup.sh) and run the test suite: the default tests, then the slow ones.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HOME="${HF_HOME:-$(mktemp -d)}" HF_HUB_OFFLINE=1 DS_ACCELERATOR=cpu
+.venv/bin/ruff check .
+.venv/bin/python -m pytest -q "$@"
+if [ -z "${SCIGLM_SKIP_SLOW:-}" ]; then
+  .venv/bin/python -m pytest -q -m slow "$@"
+fi

@@ -1,0 +1,41 @@
+"""Shared fixtures: the public data in ../shared, and explicit plugin registration."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from sciglm import plugins, registry
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SCIGLM_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``; tests that need it skip with the reason where it is absent."""
+    path = SHARED / "data"
+    if not path.exists():
+        pytest.skip(f"public data folder not found at {path}")
+    return path
+
+
+@pytest.fixture
+def register_plugin() -> Iterator[Any]:
+    """Register plugin objects for one test; they are unregistered afterwards."""
+    added: list[str] = []
+
+    def register(plugin: object, name: str) -> None:
+        plugins.pm.register(plugin, name=name)
+        added.append(name)
+        registry.reset()
+
+    try:
+        yield register
+    finally:
+        for name in added:
+            plugins.pm.unregister(name=name)
+        registry.reset()
