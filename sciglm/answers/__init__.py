@@ -1,0 +1,1 @@
+"""Subject-independent answer handling: finding the final answer in a model's response."""
