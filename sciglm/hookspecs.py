@@ -7,7 +7,8 @@ callback so one plugin can provide several things and the host settles name clas
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pluggy import HookimplMarker, HookspecMarker
 

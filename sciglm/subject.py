@@ -55,7 +55,7 @@ class Subject:
         ]
 
     def reflect_prompt(self, question: Question, attempt: str, verdict: Verdict) -> list[Message]:
-        """Stage 2: show the wrong attempt and the verifier's feedback; ask to reflect and revise."""
+        """Stage 2: the wrong attempt and the verifier's feedback go back; reflect, then revise."""
         feedback = verdict.reason or "the final answer does not match the reference"
         stated = verdict.predicted if verdict.predicted is not None else "no final answer found"
         return [

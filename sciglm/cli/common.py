@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -42,7 +43,10 @@ class PlainProgress:
             total = f"/{self.total}" if self.total else ""
             rate = self.completed / max(now - self._start, 1e-9)
             extra = f" {note}" if note else ""
-            print(f"{self.description}: {self.completed}{total} ({rate:.1f}/s){extra}", file=sys.stderr)
+            print(
+                f"{self.description}: {self.completed}{total} ({rate:.1f}/s){extra}",
+                file=sys.stderr,
+            )
 
 
 class RichProgress:

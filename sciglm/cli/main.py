@@ -14,11 +14,23 @@ from sciglm import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "plugins": ("sciglm.cli.plugins_cmd:plugins_cmd", "List installed subject plugins."),
     "questions": ("sciglm.cli.questions_cmd:questions", "Load and show normalized questions."),
-    "verify": ("sciglm.cli.verify_cmd:verify", "Check model answers and proofs against references."),
-    "annotate": ("sciglm.cli.annotate_cmd:annotate", "Self-reflective annotation with a teacher LLM."),
+    "verify": (
+        "sciglm.cli.verify_cmd:verify",
+        "Check model answers and proofs against references.",
+    ),
+    "annotate": (
+        "sciglm.cli.annotate_cmd:annotate",
+        "Self-reflective annotation with a teacher LLM.",
+    ),
     "teacher": ("sciglm.cli.teacher_cmd:teacher", "Serve the embedded teacher model on loopback."),
-    "classifier": ("sciglm.cli.classifier_cmd:classifier", "Train and evaluate the quality classifier."),
-    "filter": ("sciglm.cli.filter_cmd:filter_cmd", "Filter, deduplicate and decontaminate annotations."),
+    "classifier": (
+        "sciglm.cli.classifier_cmd:classifier",
+        "Train and evaluate the quality classifier.",
+    ),
+    "filter": (
+        "sciglm.cli.filter_cmd:filter_cmd",
+        "Filter, deduplicate and decontaminate annotations.",
+    ),
     "mix": ("sciglm.cli.mix_cmd:mix", "Build the training mixture (SciInstruct format)."),
     "train": ("sciglm.cli.train_cmd:train", "Fine-tune a causal LM with Transformers + DeepSpeed."),
     "convert": ("sciglm.cli.convert_cmd:convert", "Convert checkpoints (ChatGLM3 to native GLM)."),
@@ -71,7 +83,8 @@ def cli() -> None:
     Typical flow:
       sciglm verify answers.jsonl --output verdicts.jsonl
       sciglm annotate questions.jsonl --output annotated.jsonl
-      sciglm filter annotated.jsonl --output kept.jsonl && sciglm mix --input math=kept.jsonl --output mix/
+      sciglm filter annotated.jsonl --output kept.jsonl
+      sciglm mix --input math=kept.jsonl --output mix/
       sciglm train --data mix/ --output run/ && sciglm eval --model run/final --benchmark gsm8k
     """
 

@@ -29,5 +29,6 @@ def plugins_cmd(as_json: bool) -> None:
     )
     for failure in plugins.failures:
         console.print(
-            f"[red]plugin {failure.name!r} ({failure.distribution}) failed to load:[/] {failure.error}"
+            f"[red]plugin {failure.name!r} ({failure.distribution}) failed to load:[/] "
+            f"{failure.error}"
         )

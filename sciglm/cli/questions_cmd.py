@@ -39,22 +39,38 @@ def load_questions(spec: str, subject: str | None, fields: dict[str, str] | None
 
 
 @click.command()
-@click.option("--source", "sources", multiple=True, required=True,
-              help="NAME:PATH with a named loader (gsm8k, math, scibench, theoremqa, scieval, "
-                   "gaokao, minif2f …) or a plain JSONL/JSON/CSV/Parquet path.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    required=True,
+    help="NAME:PATH with a named loader (gsm8k, math, scibench, theoremqa, scieval, "
+    "gaokao, minif2f …) or a plain JSONL/JSON/CSV/Parquet path.",
+)
 @click.option("--subject", help="Keep only this subject (required for a plain file).")
-@click.option("--field", "fields", multiple=True, metavar="OURS=THEIRS",
-              help="Column mapping for plain files, e.g. --field question=problem.")
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="OURS=THEIRS",
+    help="Column mapping for plain files, e.g. --field question=problem.",
+)
 @click.option("--limit", type=int, default=None, help="Show at most this many questions.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print questions as JSONL on stdout.")
-def questions(sources: tuple[str, ...], subject: str | None, fields: tuple[str, ...],
-              limit: int | None, as_jsonl: bool) -> None:
+def questions(
+    sources: tuple[str, ...],
+    subject: str | None,
+    fields: tuple[str, ...],
+    limit: int | None,
+    as_jsonl: bool,
+) -> None:
     """Load questions and show them in sciglm's normalized form.
 
     \b
     Examples:
       sciglm questions --subject math --source gsm8k:../shared/data/gsm8k/test.jsonl --limit 5
-      sciglm questions --source mine.csv --subject physics --field question=text --field reference=ans
+      sciglm questions --source mine.csv --subject physics \
+        --field question=text --field reference=ans
     """
     mapping = {}
     for item in fields:
@@ -68,8 +84,10 @@ def questions(sources: tuple[str, ...], subject: str | None, fields: tuple[str, 
         for q in shown:
             sys.stdout.write(dumps(q.to_dict()) + "\n")
         return
-    rows = [[q.id, q.subject, q.source, _short(q.question, 70), _short(q.reference or "", 20)]
-            for q in shown]
+    rows = [
+        [q.id, q.subject, q.source, _short(q.question, 70), _short(q.reference or "", 20)]
+        for q in shown
+    ]
     print_table("questions", ["id", "subject", "source", "question", "reference"], rows)
     console.print(f"{len(shown)} question(s)")
 

@@ -54,12 +54,24 @@ def load_items(
 
 @click.command()
 @click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write verdicts here (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write verdicts here (default: stdout)."
+)
 @click.option("--subject", help="Treat every record as this subject.")
 @click.option("--workers", type=int, default=None, help="Verifier processes (default: CPU count).")
-@click.option("--timeout", type=float, default=None, help="Seconds per check (default: the subject's).")
-@click.option("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, show_default=True, help="Memory cap per worker.")
-@click.option("--skip-invalid", is_flag=True, help="Report and skip malformed lines instead of stopping.")
+@click.option(
+    "--timeout", type=float, default=None, help="Seconds per check (default: the subject's)."
+)
+@click.option(
+    "--memory-mb",
+    type=int,
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    help="Memory cap per worker.",
+)
+@click.option(
+    "--skip-invalid", is_flag=True, help="Report and skip malformed lines instead of stopping."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 def verify(
     input_path: str,
@@ -83,7 +95,9 @@ def verify(
       sciglm verify answers.jsonl --output verdicts.jsonl --workers 2 --timeout 5
     """
     if as_json and not output:
-        raise SciglmError("--json prints the summary on stdout; name the verdict file with --output")
+        raise SciglmError(
+            "--json prints the summary on stdout; name the verdict file with --output"
+        )
     summary = VerifySummary()
     started = time.monotonic()
     items = load_items(input_path, subject, skip_invalid, summary)
@@ -94,11 +108,12 @@ def verify(
     sink: IO[str]
     sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        with VerifierPool(workers, timeout, memory_mb, timeout_for=timeout_for) as pool, progress_bar(
-            "verify", len(items)
-        ) as bar:
+        with (
+            VerifierPool(workers, timeout, memory_mb, timeout_for=timeout_for) as pool,
+            progress_bar("verify", len(items)) as bar,
+        ):
             futures = [pool.submit(item) for item in items]
-            for item, future in zip(items, futures):
+            for item, future in zip(items, futures, strict=True):
                 verdict = future.result()
                 summary.add(item.subject, verdict)
                 sink.write(dumps(verdict.to_record(item)) + "\n")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from sciglm.errors import InputError
 from sciglm.io.jsonl import iter_jsonl
@@ -47,14 +48,22 @@ def load_mapped(
     Our names: ``id``, ``question``, ``reference``, ``choices``, ``subject``, ``solution``.
     A row without question text raises an error naming ``file:row``.
     """
-    mapping = {"id": "id", "question": "question", "reference": "reference", "choices": "choices",
-               "subject": "subject", "solution": "solution"}
+    mapping = {
+        "id": "id",
+        "question": "question",
+        "reference": "reference",
+        "choices": "choices",
+        "subject": "subject",
+        "solution": "solution",
+    }
     mapping.update(fields or {})
     source = source or Path(path).stem
     for number, row in iter_rows(path):
         text = row.get(mapping["question"])
         if not isinstance(text, str) or not text.strip():
-            raise InputError(f"no question text in field {mapping['question']!r}", str(path), number)
+            raise InputError(
+                f"no question text in field {mapping['question']!r}", str(path), number
+            )
         reference = row.get(mapping["reference"])
         choices = row.get(mapping["choices"])
         used = set(mapping.values())
@@ -65,6 +74,8 @@ def load_mapped(
             reference=None if reference is None else str(reference),
             choices=[str(c) for c in choices] if isinstance(choices, list) else None,
             source=source,
-            solution=row.get(mapping["solution"]) if isinstance(row.get(mapping["solution"]), str) else None,
+            solution=row.get(mapping["solution"])
+            if isinstance(row.get(mapping["solution"]), str)
+            else None,
             meta={k: v for k, v in row.items() if k not in used},
         )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sciglm.errors import InputError
 
@@ -32,20 +33,26 @@ def iter_jsonl(
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                error = InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", path, number)
+                error = InputError(
+                    f"not valid JSON ({exc.msg} at column {exc.colno})", path, number
+                )
             except UnicodeDecodeError as exc:  # pragma: no cover - open() decodes lazily
                 error = InputError(f"not UTF-8 ({exc.reason})", path, number)
             else:
                 if isinstance(obj, dict):
                     yield number, obj
                     continue
-                error = InputError(f"expected a JSON object, got {type(obj).__name__}", path, number)
+                error = InputError(
+                    f"expected a JSON object, got {type(obj).__name__}", path, number
+                )
             if on_invalid is None:
                 raise error
             on_invalid(error)
 
 
-def read_jsonl(path: str | os.PathLike[str], on_invalid: OnInvalid | None = None) -> list[dict[str, Any]]:
+def read_jsonl(
+    path: str | os.PathLike[str], on_invalid: OnInvalid | None = None
+) -> list[dict[str, Any]]:
     """All objects of a JSONL file (see :func:`iter_jsonl`)."""
     return [obj for _, obj in iter_jsonl(path, on_invalid)]
 

@@ -33,7 +33,9 @@ def gguf_path() -> Path:
         raise SciglmError(f"the embedded model is not installed: {INSTALL_HINT}")
     path = Path(list(spec.submodule_search_locations)[0]) / GGUF_FILE
     if not path.exists():
-        raise SciglmError(f"{path}: GGUF file missing from {PACKAGE}; reinstall with {INSTALL_HINT}")
+        raise SciglmError(
+            f"{path}: GGUF file missing from {PACKAGE}; reinstall with {INSTALL_HINT}"
+        )
     return path
 
 

@@ -14,10 +14,10 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Callable, Iterable, Sequence
 
 from sciglm.records import Verdict, VerifyItem
 from sciglm.verify import worker as worker_module
@@ -136,7 +136,9 @@ class VerifierPool:
             w.process.join()
         w.conn.close()
 
-    def _replace(self, workers: list[_Worker], index: int, pending: deque[_Task], kill: bool) -> None:
+    def _replace(
+        self, workers: list[_Worker], index: int, pending: deque[_Task], kill: bool
+    ) -> None:
         """Restart worker ``index``; its queued (not yet started) checks go back first in line."""
         w = workers[index]
         for _, task in reversed(list(w.queue)):
@@ -166,7 +168,11 @@ class VerifierPool:
                     break
                 now = time.monotonic()
                 for w in workers:  # hand out work
-                    while pending and len(w.queue) < PREFETCH:
+                    while (
+                        pending
+                        and len(w.queue) < PREFETCH
+                        and w.done + len(w.queue) < self.recycle_after  # due for recycling
+                    ):
                         task = pending.popleft()
                         running = task.future.running()  # re-queued after a restart
                         if not running and not task.future.set_running_or_notify_cancel():
@@ -197,7 +203,10 @@ class VerifierPool:
                         tasks.pop(task_id, None)
                         task.future.set_result(
                             Verdict(
-                                None, None, f"timed out after {task.timeout:g}s", seconds=task.timeout
+                                None,
+                                None,
+                                f"timed out after {task.timeout:g}s",
+                                seconds=task.timeout,
                             )
                         )
                         self._replace(workers, index, pending, kill=True)

@@ -1,0 +1,91 @@
+"""The verifier pool: order kept, a hang costs its timeout, crashes and memory are contained."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from sciglm.hookspecs import hookimpl
+from sciglm.records import Verdict, VerifyItem
+from sciglm.subject import Subject
+from sciglm.verify.pool import VerifierPool
+
+
+class Misbehaving(Subject):
+    """Equal strings are correct; some responses hang, crash or eat memory."""
+
+    name = "misbehaving"
+
+    def verify(self, item: VerifyItem) -> Verdict:
+        if item.response == "hang":
+            while True:
+                pass
+        if item.response == "crash":
+            os._exit(3)
+        if item.response == "memory":
+            bytearray(8 * 1024**3)
+        if item.response == "raise":
+            raise ValueError("bad input")
+        return Verdict(item.response == item.reference, item.response, "")
+
+
+class Plugin:
+    @hookimpl
+    def register_subjects(self, register):  # type: ignore[no-untyped-def]
+        register(Misbehaving())
+
+
+@pytest.fixture
+def subject(register_plugin) -> None:  # type: ignore[no-untyped-def]
+    register_plugin(Plugin(), "misbehaving")
+
+
+def items(responses: list[str]) -> list[VerifyItem]:
+    return [VerifyItem(str(i), "misbehaving", r, "a") for i, r in enumerate(responses)]
+
+
+def test_order_and_verdicts(subject: None) -> None:
+    responses = ["a", "b"] * 20
+    with VerifierPool(2, timeout=5, start_method="fork") as pool:
+        verdicts = pool.map(items(responses))
+    assert [v.correct for v in verdicts] == [r == "a" for r in responses]
+    assert all(v.seconds >= 0 for v in verdicts)
+
+
+def test_hang_costs_its_timeout_only(subject: None) -> None:
+    responses = ["a", "hang", "a", "a", "hang", "b", "a"]
+    started = time.monotonic()
+    with VerifierPool(2, timeout=1.0, start_method="fork") as pool:
+        verdicts = pool.map(items(responses))
+        restarts = pool.restarts
+    elapsed = time.monotonic() - started
+    assert [v.correct for v in verdicts] == [True, None, True, True, None, False, True]
+    assert verdicts[1].reason == "timed out after 1s"
+    assert restarts == 2
+    assert elapsed < 6
+
+
+def test_crash_memory_and_exceptions_become_undecided(subject: None) -> None:
+    responses = ["crash", "a", "memory", "raise", "a"]
+    with VerifierPool(1, timeout=20, memory_mb=1024, start_method="fork") as pool:
+        verdicts = pool.map(items(responses))
+    assert verdicts[0].correct is None and "died (exit code 3)" in verdicts[0].reason
+    assert verdicts[1].correct is True
+    assert verdicts[2].correct is None and "memory" in verdicts[2].reason
+    assert verdicts[3].correct is None and "ValueError: bad input" in verdicts[3].reason
+    assert verdicts[4].correct is True
+
+
+def test_recycling_keeps_results(subject: None) -> None:
+    with VerifierPool(1, timeout=5, recycle_after=3, start_method="fork") as pool:
+        verdicts = pool.map(items(["a"] * 10))
+        assert pool.restarts >= 2
+    assert all(v.correct for v in verdicts)
+
+
+def test_unknown_subject_is_undecided(subject: None) -> None:
+    with VerifierPool(1, timeout=5, start_method="fork") as pool:
+        (verdict,) = pool.map([VerifyItem("x", "nope", "a", "a")])
+    assert verdict.correct is None and "unknown subject 'nope'" in verdict.reason
