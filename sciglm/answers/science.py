@@ -1,0 +1,177 @@
+r"""The verifier shared by the physics and chemistry subjects.
+
+The reference decides how an answer is judged, in this order:
+
+1. choice letters (``C``, ``(c)``, ``BC``): the letters the response settles on must be the same
+   set (a stated value that matches exactly one of ``choices`` counts as that letter);
+2. true/false, yes/no: the first word of the stated answer;
+3. a number with an optional unit: units converted with pint, dimensions must agree, values
+   within a relative tolerance; a separate unit field (SciBench's ``unit``, e.g.
+   ``$10^{-19} \mathrm{~J}$``) supplies the reference's unit and power of ten;
+4. anything else: symbolic LaTeX equivalence via math-verify (LaTeX parser only, never
+   ``parse_expr``), then normalized text equality (SMILES, names).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sciglm.answers.choices import (
+    LETTERS,
+    parse_bool,
+    predicted_bool,
+    predicted_letters,
+    reference_letters,
+)
+from sciglm.answers.extract import final_answer
+from sciglm.answers.quantity import (
+    Quantity,
+    compare,
+    parse_quantity,
+    parse_reference,
+    parse_unit_text,
+)
+from sciglm.records import Verdict, VerifyItem
+
+MAX_SYMBOLIC = 500  # characters handed to math-verify's LaTeX parser
+_NESTED_POWER = re.compile(r"\^\s*\{[^{}]*\^")  # 9^{9^{9}}: a tower sympy would try to evaluate
+
+
+def stated_answer(response: str) -> str | None:
+    """The final answer of a response: boxed / ``####`` / "the answer is", else its last line."""
+    found = final_answer(response)
+    if found:
+        return found
+    lines = [line.strip() for line in response.strip().splitlines() if line.strip()]
+    return lines[-1][-500:] if lines else None
+
+
+def reference_quantity(item: VerifyItem) -> tuple[Quantity | None, float]:
+    """The reference as a quantity, and the power-of-ten scale from a separate unit field."""
+    reference = parse_reference(item.reference or "")
+    unit_field = item.extra.get("unit")
+    if reference is None or not isinstance(unit_field, str) or not unit_field.strip():
+        return reference, 1.0
+    if reference.has_unit or reference.unit_text:
+        return reference, 1.0
+    scale, unit, unit_text = parse_unit_text(unit_field[:200])
+    return Quantity(reference.value, unit, unit_text), scale
+
+
+def verify_choice(item: VerifyItem, letters: str) -> Verdict:
+    """Compare the response's choice letter(s) with the reference letters."""
+    n = len(item.choices) if item.choices else len(LETTERS)
+    predicted = predicted_letters(item.response, n)
+    how = "letter"
+    if predicted is None and item.choices:
+        predicted = _letter_by_content(item)
+        how = "value matching one choice"
+    if predicted is None:
+        return Verdict(False, None, f"no choice letter found (reference {letters})")
+    ok = predicted == letters
+    return Verdict(ok, predicted, f"{how} {predicted} {'==' if ok else '!='} {letters}")
+
+
+def _letter_by_content(item: VerifyItem) -> str | None:
+    """The one choice whose value the stated answer equals (``300 cm`` → the ``3 m`` choice)."""
+    stated = stated_answer(item.response)
+    if not stated or not item.choices:
+        return None
+    predicted = parse_quantity(stated)
+    hits = []
+    for index, choice in enumerate(item.choices[: len(LETTERS)]):
+        text = str(choice)
+        if predicted is not None:
+            value = parse_reference(text)
+            if value is not None and compare(predicted, value, 1e-6)[0]:
+                hits.append(LETTERS[index])
+        elif _normalize(text) == _normalize(stated):
+            hits.append(LETTERS[index])
+    return hits[0] if len(hits) == 1 else None
+
+
+def verify_bool(item: VerifyItem, expected: bool) -> Verdict:
+    """Compare a true/false (yes/no) answer."""
+    predicted = predicted_bool(item.response)
+    if predicted is None:
+        return Verdict(False, None, "no true/false or yes/no answer found")
+    ok = predicted == expected
+    return Verdict(ok, str(predicted).lower(), f"{predicted} {'==' if ok else '!='} {expected}")
+
+
+def verify_quantity(item: VerifyItem, reference: Quantity, scale: float, rel_tol: float) -> Verdict:
+    """Compare numbers with units; the reference may carry a power of ten from its unit field."""
+    stated = stated_answer(item.response)
+    predicted = parse_quantity(stated) if stated else None
+    if predicted is None:
+        return Verdict(False, stated and stated[:200], "no number found in the answer")
+    ok, reason = compare(predicted, reference, rel_tol)
+    if scale != 1.0:
+        reason += f" (the unit field asks for units of {scale:g} {reference.unit_text})".rstrip()
+    if not ok and scale != 1.0 and "dimension mismatch" not in reason:
+        scaled = Quantity(reference.value * scale, reference.unit, reference.unit_text)
+        ok_scaled, reason_scaled = compare(predicted, scaled, rel_tol)
+        if ok_scaled or not predicted.has_unit:
+            ok, reason = ok_scaled, f"{reason_scaled} (reference × {scale:g} from its unit)"
+    return Verdict(ok, str(predicted), reason, details={"rel_tol": rel_tol})
+
+
+def verify_symbolic(item: VerifyItem) -> Verdict:
+    """LaTeX equivalence through math-verify's LaTeX parser, then plain text equality."""
+    stated = stated_answer(item.response)
+    reference = item.reference or ""
+    if stated is None:
+        return Verdict(False, None, "no final answer found")
+    if _normalize(stated) == _normalize(reference):
+        return Verdict(True, stated, "same text")
+    if len(stated) > MAX_SYMBOLIC or len(reference) > MAX_SYMBOLIC:
+        return Verdict(False, stated[:200], "answer too long to compare symbolically")
+    if _NESTED_POWER.search(stated):
+        return Verdict(False, stated[:200], "nested powers are not compared symbolically")
+    result = _math_verify(reference, stated)
+    if result is None:
+        return Verdict(False, stated, "different text, and not comparable as LaTeX math")
+    reason = "equivalent (math-verify)" if result else "not equivalent (math-verify)"
+    return Verdict(result, stated, reason)
+
+
+def _math_verify(reference: str, stated: str) -> bool | None:
+    from math_verify import LatexExtractionConfig, parse, verify
+
+    config = [LatexExtractionConfig(boxed_match_priority=0)]
+    gold = parse(f"${reference}$", extraction_config=config)
+    answer = parse(f"${stated}$", extraction_config=config)
+    if not gold or not answer:
+        return None
+    return bool(verify(gold, answer, timeout_seconds=3))
+
+
+def _normalize(text: str) -> str:
+    text = re.sub(r"\\text\s*\{([^{}]*)\}|\\mathrm\s*\{([^{}]*)\}", r"\1\2", text)
+    return re.sub(r"[\s$]", "", text).strip(".。").lower()
+
+
+def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
+    """Judge one physics/chemistry answer (see the module docstring for the order of checks)."""
+    if not item.reference or not item.reference.strip():
+        return Verdict(None, None, "record has no reference answer")
+    tolerance = _tolerance(item.extra, rel_tol)
+    letters = reference_letters(item.reference)
+    if letters is not None:
+        return verify_choice(item, letters)
+    expected = parse_bool(item.reference)
+    if expected is not None:
+        return verify_bool(item, expected)
+    reference, scale = reference_quantity(item)
+    if reference is not None:
+        return verify_quantity(item, reference, scale, tolerance)
+    return verify_symbolic(item)
+
+
+def _tolerance(extra: dict[str, Any], default: float) -> float:
+    """A record may set its own ``rel_tol`` (0 < rel_tol < 1); otherwise the subject's."""
+    value = extra.get("rel_tol")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1:
+        return float(value)
+    return default
