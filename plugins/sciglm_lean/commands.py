@@ -1,0 +1,176 @@
+"""``sciglm lean setup`` and ``sciglm lean doctor``."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+SETUP_STEPS = [
+    ("fetch Mathlib and the REPL", ["update"]),
+    ("download Mathlib's prebuilt .olean cache", ["exe", "cache", "get"]),
+    ("build the header module", ["build"]),
+    # `lake exe` finds executables of dependencies (like `lake exe cache`); with no input the
+    # REPL builds, starts and exits at once.
+    ("build the REPL", ["exe", "repl"]),
+]
+
+
+@click.group()
+def lean() -> None:
+    """Prepare and inspect the Lean toolchain used to check proofs.
+
+    \b
+    Examples:
+      sciglm lean doctor
+      sciglm lean setup
+    """
+
+
+def _run_step(lake: str, args: list[str], cwd: Path, label: str, index: int, total: int) -> None:
+    from sciglm.cli.common import console
+    from sciglm.errors import SciglmError
+
+    started = time.monotonic()
+    console.print(f"[bold][{index}/{total}][/] {label}: lake {' '.join(args)}")
+    tail: list[str] = []
+    with subprocess.Popen(
+        [lake, *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            tail = (tail + [line.rstrip()])[-20:]
+            console.print(f"  {line.rstrip()}", highlight=False, markup=False)
+        code = proc.wait()
+    if code != 0:
+        last = tail[-1] if tail else "no output"
+        raise SciglmError(f"`lake {' '.join(args)}` in {cwd} failed (exit {code}): {last}")
+    console.print(f"  done in {time.monotonic() - started:.0f}s")
+
+
+@lean.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Lake project to prepare (default: $SCIGLM_LEAN_PROJECT, else the checkout root, "
+    "else ~/.cache/sciglm/lean).",
+)
+@click.option("--skip-cache", is_flag=True, help="Do not download Mathlib's .olean cache.")
+def setup(directory: Path | None, skip_cache: bool) -> None:
+    """Fetch Mathlib and the Lean REPL and build them (needs elan; downloads several GB).
+
+    Writes lakefile.lean, lean-toolchain and lean_env/ into the project directory when they
+    are missing, then runs `lake update`, `lake exe cache get`, `lake build`, `lake exe repl`.
+
+    \b
+    Example:
+      curl https://elan.lean-lang.org/elan-init.sh -sSf | sh   # installs elan (and lake)
+      sciglm lean setup
+    """
+    from sciglm.cli.common import console
+    from sciglm.errors import SciglmError
+    from sciglm_lean.config import find_lake
+    from sciglm_lean.project import default_project_dir, write_project
+
+    lake = find_lake()
+    if lake is None:
+        raise SciglmError(
+            "lake not found: install elan first "
+            "(curl https://elan.lean-lang.org/elan-init.sh -sSf | sh), "
+            "then rerun `sciglm lean setup`"
+        )
+    project = (directory or default_project_dir()).resolve()
+    project.mkdir(parents=True, exist_ok=True)
+    for path in write_project(project):
+        console.print(f"wrote {path}")
+    steps = [s for s in SETUP_STEPS if not (skip_cache and s[1][:2] == ["exe", "cache"])]
+    for index, (label, args) in enumerate(steps, start=1):
+        _run_step(lake, args, project, label, index, len(steps))
+    console.print(f"[green]Lean project ready in {project}[/]; check it with `sciglm lean doctor`")
+
+
+def diagnose() -> list[dict[str, Any]]:
+    """One row per requirement: what, state (ok/missing/info) and detail."""
+    from sciglm_lean import dojo
+    from sciglm_lean.config import LeanConfig, find_lake, resolve_launch
+    from sciglm_lean.project import LEAN_TOOLCHAIN, MATHLIB_TAG, REPL_TAG, repl_binary
+
+    config = LeanConfig.from_env()
+    project = config.project
+    rows: list[dict[str, Any]] = []
+
+    def row(what: str, ok: bool | None, detail: str) -> None:
+        state = "info" if ok is None else ("ok" if ok else "missing")
+        rows.append({"check": what, "state": state, "detail": detail})
+
+    lake = find_lake()
+    version = ""
+    if lake:
+        try:
+            version = subprocess.run(
+                [lake, "--version"], capture_output=True, text=True, timeout=60
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError) as exc:
+            version = f"cannot run: {exc}"
+    row(
+        "lake (elan)",
+        lake is not None,
+        f"{lake} {version}" if lake else "not on PATH; install elan",
+    )
+    row("pinned versions", None, f"{LEAN_TOOLCHAIN}, Mathlib {MATHLIB_TAG}, REPL {REPL_TAG}")
+    row("project", (project / "lakefile.lean").is_file(), str(project))
+    toolchain = project / "lean-toolchain"
+    pinned = toolchain.is_file() and toolchain.read_text().strip() == LEAN_TOOLCHAIN
+    row(
+        "lean-toolchain", pinned, toolchain.read_text().strip() if toolchain.is_file() else "absent"
+    )
+    mathlib = project / ".lake" / "packages" / "mathlib"
+    row("Mathlib fetched", mathlib.is_dir(), str(mathlib))
+    header = project / ".lake" / "build" / "lib" / "lean" / "SciglmLean" / "Header.olean"
+    if not header.parent.is_dir():
+        header = project / ".lake" / "build" / "lib" / "SciglmLean" / "Header.olean"
+    row("header built", header.is_file(), str(header))
+    binary = repl_binary(project)
+    row("REPL built", binary is not None, str(binary) if binary else "run `sciglm lean setup`")
+    row("custom REPL", None, " ".join(config.repl_command) if config.repl_command else "none")
+    row("LeanDojo backend", None, "installed" if dojo.available() else "not installed (optional)")
+    launch = resolve_launch(config)
+    ready = not isinstance(launch, str)
+    row("checker", ready, "proofs will be checked by Lean" if ready else str(launch))
+    return rows
+
+
+@lean.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+def doctor(as_json: bool) -> None:
+    """Say what of the Lean toolchain is installed and what is missing (exit 1 if the
+    checker cannot run Lean; proofs then come back unchecked).
+
+    \b
+    Example:
+      sciglm lean doctor --json
+    """
+    from sciglm.cli.common import print_json, print_table
+
+    rows = diagnose()
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(
+            "sciglm lean doctor",
+            ["check", "state", "detail"],
+            [[r["check"], r["state"], r["detail"]] for r in rows],
+        )
+    if rows[-1]["state"] != "ok":
+        raise SystemExit(1)

@@ -1,0 +1,133 @@
+"""Turn a Lean record (statement + model response + header) into the code Lean will check.
+
+A response may be a whole Lean file (it restates the theorem: that statement must match the
+asked one), or just the proof (tactics, or ``by ...``/``:= ...``), which is appended to the
+asked statement. Markdown fences are removed; ``import`` lines move to the header.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+DEFAULT_HEADER = (
+    "import Mathlib\nimport Aesop\n\nset_option maxHeartbeats 400000\n\n"
+    "open BigOperators Real Nat Topology Rat"
+)
+EXAMPLE_NAME = "sciglm_example"
+FENCE = re.compile(r"```[ \t]*(?:lean4?|Lean4?)?[ \t]*\n(.*?)```", re.DOTALL)
+DECL = re.compile(r"(?:^|\n)[ \t]*(?:@\[[^\]]*\]\s*)?(?:theorem|lemma)\s+([^\s(:{\[⦃]+)")
+OPENERS, CLOSERS = "([{⦃⟨", ")]}⦄⟩"
+
+
+class ComposeError(ValueError):
+    """The record cannot be turned into Lean code (no statement, no theorem name …)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What is sent to Lean: ``header`` (imports, opens), ``body`` (the checked code), the
+    theorem's ``name``, the asked statement as Lean code (``reference``) and the submitted one."""
+
+    header: str
+    body: str
+    name: str
+    reference: str
+    submitted_statement: str
+    full_file: bool
+
+
+def statement_signature(statement: str) -> str:
+    """The statement without its trailing ``:= by sorry`` (or ``:= sorry`` / ``:=``)."""
+    text = statement.strip()
+    cut = top_level_assign(text)
+    if cut is not None:
+        text = text[:cut]
+    return text.rstrip()
+
+
+def top_level_assign(text: str, start: int = 0) -> int | None:
+    """Index of the first ``:=`` outside brackets at or after ``start`` (None if there is none)."""
+    depth = 0
+    i = start
+    while i < len(text) - 1:
+        c = text[i]
+        if c in OPENERS:
+            depth += 1
+        elif c in CLOSERS:
+            depth = max(0, depth - 1)
+        elif c == ":" and text[i + 1] == "=" and depth == 0:
+            return i
+        i += 1
+    return None
+
+
+def theorem_name(signature: str) -> tuple[str, str]:
+    """``(name, signature)``; an ``example`` is renamed so its axioms can be printed."""
+    match = re.match(r"\s*(?:theorem|lemma)\s+([^\s(:{\[⦃]+)", signature)
+    if match:
+        return match.group(1), signature
+    match = re.match(r"\s*example\b", signature)
+    if match:
+        return EXAMPLE_NAME, f"theorem {EXAMPLE_NAME}" + signature[match.end() :]
+    raise ComposeError("statement must start with 'theorem NAME', 'lemma NAME' or 'example'")
+
+
+def extract_code(response: str) -> str:
+    """The Lean code of a response: the fenced block naming the most code, else the text."""
+    blocks = FENCE.findall(response)
+    if blocks:
+        return max(blocks, key=len).strip("\n")
+    return response.strip("\n")
+
+
+def split_imports(code: str) -> tuple[list[str], str]:
+    """Leading ``import`` lines and the rest."""
+    imports, rest, in_body = [], [], False
+    for line in code.splitlines():
+        if not in_body and line.strip().startswith("import "):
+            imports.append(line.strip())
+        elif not in_body and not line.strip():
+            continue
+        else:
+            in_body = True
+            rest.append(line)
+    return imports, "\n".join(rest)
+
+
+def merge_header(header: str, imports: list[str]) -> str:
+    """``header`` with any import it lacks added at the top."""
+    have = {line.strip() for line in header.splitlines() if line.strip().startswith("import ")}
+    extra = [line for line in imports if line not in have]
+    return "\n".join(extra + [header]) if extra else header
+
+
+def as_proof(signature: str, proof: str) -> str:
+    """The asked statement followed by a proof given alone."""
+    text = textwrap.dedent(proof).strip("\n")
+    stripped = text.lstrip()
+    if stripped.startswith(":="):
+        return f"{signature} {stripped}"
+    if re.match(r"by\b", stripped):
+        return f"{signature} := {stripped}"
+    return f"{signature} := by\n" + textwrap.indent(text, "  ")
+
+
+def compose(statement: str, response: str, header: str | None = None) -> Submission:
+    """Build the :class:`Submission` for one record."""
+    if not statement or not statement.strip():
+        raise ComposeError("record has no Lean 'statement'")
+    signature = statement_signature(statement)
+    name, signature = theorem_name(signature)
+    imports, code = split_imports(extract_code(response))
+    full_header = merge_header(header if header and header.strip() else DEFAULT_HEADER, imports)
+    target = name if name != EXAMPLE_NAME else None
+    declared = [m for m in DECL.finditer(code) if target and m.group(1) == target]
+    if declared:
+        match = declared[0]
+        cut = top_level_assign(code, match.end())
+        submitted = code[match.start() : cut if cut is not None else len(code)].strip()
+        submitted = re.sub(r"^@\[[^\]]*\]\s*", "", submitted)
+        return Submission(full_header, code, name, signature, submitted, True)
+    return Submission(full_header, as_proof(signature, code), name, signature, signature, False)

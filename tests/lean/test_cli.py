@@ -1,0 +1,195 @@
+"""The lean subject from the command line: ``sciglm verify``, ``questions``, ``lean doctor``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sciglm_lean import project
+
+from tests.lean.helpers import FAKE_REPL, HONEST, STATEMENT, requires_lake
+
+REPO = Path(__file__).resolve().parents[2]
+SCIGLM = [sys.executable, "-m", "sciglm.cli.main"]
+
+
+def run(args: list[str], env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess:
+    full_env = os.environ | {"SCIGLM_PLUGINS": "lean"} | (env or {})
+    return subprocess.run(
+        SCIGLM + args, capture_output=True, text=True, env=full_env, timeout=120, **kw
+    )
+
+
+def write_records(path: Path) -> None:
+    records = [
+        {"id": "honest", "subject": "lean", "statement": STATEMENT, "response": HONEST},
+        {"id": "sorry", "subject": "lean", "statement": STATEMENT, "response": "  sorry"},
+        {"id": "native", "subject": "lean", "statement": STATEMENT, "response": "  native_decide"},
+        {
+            "id": "misstated",
+            "subject": "lean",
+            "statement": STATEMENT,
+            "response": "theorem add_one (x : ℕ) (h : x = 2) : True := trivial",
+        },
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
+def test_verify_without_lean_screens_cheats_and_leaves_the_rest_unchecked(tmp_path: Path) -> None:
+    records = tmp_path / "proofs.jsonl"
+    write_records(records)
+    out = tmp_path / "verdicts.jsonl"
+    env = {"SCIGLM_LEAN_PROJECT": str(tmp_path), "PATH": os.path.dirname(sys.executable)}
+    result = run(["verify", str(records), "-o", str(out), "--workers", "1", "--json"], env)
+    assert result.returncode == 0, result.stderr
+    verdicts = {v["id"]: v for v in map(json.loads, out.read_text().splitlines())}
+    assert verdicts["honest"]["correct"] is None
+    assert verdicts["honest"]["reason"].startswith("unchecked: Lean toolchain not found")
+    assert all(verdicts[k]["correct"] is False for k in ("sorry", "native", "misstated"))
+    summary = json.loads(result.stdout)
+    assert (
+        summary["subjects"]["lean"]["wrong"] == 3 and summary["subjects"]["lean"]["undecided"] == 1
+    )
+
+
+def test_verify_routes_lean_records_to_a_repl(tmp_path: Path) -> None:
+    """With a REPL configured (here the stand-in), verify runs the proofs through it."""
+    records = tmp_path / "proofs.jsonl"
+    write_records(records)
+    out = tmp_path / "verdicts.jsonl"
+    env = {
+        "SCIGLM_LEAN_REPL": f"{sys.executable} {FAKE_REPL}",
+        "SCIGLM_LEAN_PROJECT": str(tmp_path),
+    }
+    result = run(["verify", str(records), "-o", str(out), "--workers", "2"], env)
+    assert result.returncode == 0, result.stderr
+    verdicts = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [v["id"] for v in verdicts] == ["honest", "sorry", "native", "misstated"]
+    assert [v["correct"] for v in verdicts] == [True, False, False, False]
+
+
+def test_verify_names_the_bad_line(tmp_path: Path) -> None:
+    records = tmp_path / "bad.jsonl"
+    records.write_text('{"id": "a", "subject": "lean", "statement": "x"}\n')
+    result = run(["verify", str(records)])
+    assert result.returncode == 1
+    assert f"{records}:1: record has no 'response' text" in result.stderr
+
+
+def test_minif2f_loader_through_questions(shared_data: Path) -> None:
+    path = shared_data / "minif2f-lean4" / "minif2f.jsonl"
+    result = run(["questions", "--source", f"minif2f:{path}", "--jsonl", "--limit", "3"])
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3 and all(r["subject"] == "lean" for r in rows)
+    assert rows[0]["question"].startswith("theorem ") and rows[0]["question"].endswith("sorry")
+    assert rows[0]["meta"]["header"].startswith("import Mathlib")
+
+
+def test_leandojo_loader_reports_missing_fields(tmp_path: Path) -> None:
+    path = tmp_path / "dojo.json"
+    good = {"full_name": "Nat.add_comm", "file_path": "Mathlib/A.lean", "url": "u", "commit": "c"}
+    path.write_text(json.dumps([good, {"full_name": "x"}]))
+    result = run(["questions", "--source", f"leandojo:{path}", "--jsonl"])
+    assert result.returncode == 1
+    assert f"{path}:2: LeanDojo record lacks url, commit, file_path" in result.stderr
+
+
+def test_doctor_reports_missing_toolchain(tmp_path: Path) -> None:
+    env = {"SCIGLM_LEAN_PROJECT": str(tmp_path), "PATH": os.path.dirname(sys.executable)}
+    result = run(["lean", "doctor", "--json"], env)
+    rows = {r["check"]: r for r in json.loads(result.stdout)}
+    assert result.returncode == 1
+    assert rows["lake (elan)"]["state"] == "missing"
+    assert rows["checker"]["detail"].startswith("unchecked: Lean toolchain not found")
+
+
+def test_setup_without_elan_is_one_clear_error(tmp_path: Path) -> None:
+    env = {"PATH": os.path.dirname(sys.executable), "HOME": str(tmp_path)}
+    result = run(["lean", "setup", "--dir", str(tmp_path / "proj")], env)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: lake not found: install elan")
+
+
+def fake_lake(folder: Path, fail_on: str = "") -> Path:
+    """A stand-in ``lake`` that logs its arguments (and fails on ``fail_on``)."""
+    folder.mkdir()
+    script = folder / "lake"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> "{folder}/calls"\n'
+        'echo "lake says: $*"\n'
+        + (f'case "$*" in "{fail_on}") echo "boom"; exit 3;; esac\n' if fail_on else "")
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def test_setup_writes_the_project_and_runs_the_lake_steps(tmp_path: Path) -> None:
+    bin_dir = fake_lake(tmp_path / "bin")
+    env = {"PATH": f"{bin_dir}:{os.path.dirname(sys.executable)}:/usr/bin:/bin"}
+    result = run(["lean", "setup", "--dir", str(tmp_path / "proj")], env)
+    assert result.returncode == 0, result.stderr
+    calls = (bin_dir / "calls").read_text().splitlines()
+    assert calls == ["update", "exe cache get", "build", "exe repl"]
+    assert (tmp_path / "proj" / "lakefile.lean").read_text() == project.LAKEFILE
+    assert (tmp_path / "proj" / "lean_env" / "SciglmLean" / "Header.lean").is_file()
+    assert "[4/4] build the REPL" in result.stderr
+
+
+def test_setup_stops_at_the_failing_step_with_one_error_line(tmp_path: Path) -> None:
+    bin_dir = fake_lake(tmp_path / "bin", fail_on="build")
+    env = {"PATH": f"{bin_dir}:{os.path.dirname(sys.executable)}:/usr/bin:/bin"}
+    result = run(["lean", "setup", "--dir", str(tmp_path / "proj"), "--skip-cache"], env)
+    assert result.returncode == 1
+    assert (bin_dir / "calls").read_text().splitlines() == ["update", "build"]
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: `lake build` in {tmp_path / 'proj'} failed (exit 3): boom"
+    )
+
+
+def test_root_project_files_match_the_pins() -> None:
+    for relative, text in project.project_files().items():
+        assert (REPO / relative).read_text(encoding="utf-8") == text, relative
+    assert "v4.24.0" in (REPO / "lean-toolchain").read_text()
+
+
+@pytest.mark.lean
+@requires_lake
+def test_real_lean_accepts_a_proof_and_rejects_cheats(tmp_path: Path) -> None:
+    """End to end with the real REPL (after `sciglm lean setup`)."""
+    records = tmp_path / "proofs.jsonl"
+    write_records(records)
+    out = tmp_path / "verdicts.jsonl"
+    result = run(["verify", str(records), "-o", str(out), "--workers", "1"], timeout=None)
+    assert result.returncode == 0, result.stderr
+    verdicts = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [v["correct"] for v in verdicts] == [True, False, False, False]
+
+
+#: Cheats only Lean can see through: the statement text matches, the meaning does not.
+LEAN_ONLY_CHEATS = [
+    "variable (hf : False)\ninclude hf\n"
+    "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := hf.elim",
+    "instance (priority := high) bogus : Add ℕ := ⟨fun _ _ => 3⟩\n"
+    "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := by\n  rfl",
+    "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := by\n  exact (by simp : False).elim",
+]
+
+
+@pytest.mark.lean
+@requires_lake
+def test_real_lean_sees_through_statement_preserving_cheats() -> None:
+    from sciglm_lean.checker import LeanChecker
+
+    checker = LeanChecker()
+    try:
+        assert checker.check(STATEMENT, "  subst h\n  rfl").correct is True
+        for response in LEAN_ONLY_CHEATS:
+            assert checker.check(STATEMENT, response).correct is False, response
+    finally:
+        checker.close()
