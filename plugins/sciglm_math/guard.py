@@ -1,0 +1,67 @@
+r"""Cheap checks that keep hostile answers away from the symbolic path.
+
+Model output is hostile input. Before any text reaches math-verify (and through it the ANTLR
+LaTeX parser and sympy), it must be short, shallowly nested and free of exponent towers and
+huge powers. Each check is one linear pass over the text. (The time and memory bounds of the
+worker pool stay the last line of defence; these checks make refusals instant.)
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_ANSWER_CHARS = 1000  # the longest MATH answer is 81 characters
+MAX_NESTING = 8  # brackets and braces open at once (MATH answers: at most 3; the
+# LaTeX parser slows down exponentially past about 10)
+MAX_EXPONENT_NESTING = 2  # a^{b^{c}} is fine, a^{b^{c^{d}}} is refused
+MAX_EXPONENT_DIGITS = 4  # 2^{1000} is fine, 10^{100000} is refused
+
+_OPEN = "([{"
+_CLOSE = ")]}"
+_BIG_EXPONENT = re.compile(rf"\^\s*\{{?\s*-?\d{{{MAX_EXPONENT_DIGITS + 1},}}")
+# Python powers, Knuth arrows, factorial towers, huge binomials, double superscripts (9^9^9).
+_BIG_POWER = re.compile(r"\*\*|\\uparrow|!{2,}|\d{4,}\s*!|\\binom\{\d{5,}|\^\s*\w\s*\^")
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``(``, ``[``, ``{`` in ``text``."""
+    depth = deepest = 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def exponent_nesting(text: str) -> int:
+    """How many exponents are stacked: ``9^{9^{9}}`` is 2."""
+    stack: list[bool] = []  # for each open brace: does it open an exponent?
+    pending = False
+    deepest = 0
+    for char in text:
+        if char == "^":
+            pending = True
+            deepest = max(deepest, sum(stack) + 1)
+            continue
+        if char == "{":
+            stack.append(pending)
+        elif char == "}" and stack:
+            stack.pop()
+        if not char.isspace():
+            pending = False  # a^b with a one-character exponent opens nothing
+    return deepest
+
+
+def refuse(text: str) -> str | None:
+    """Why ``text`` must not go to the symbolic checker, or ``None`` when it may."""
+    if len(text) > MAX_ANSWER_CHARS:
+        return f"answer too long to check ({len(text)} characters, limit {MAX_ANSWER_CHARS})"
+    if nesting_depth(text) > MAX_NESTING:
+        return f"answer nested too deeply to check (over {MAX_NESTING} brackets)"
+    if exponent_nesting(text) > MAX_EXPONENT_NESTING:
+        return "answer has an exponent tower too large to check"
+    if _BIG_EXPONENT.search(text) or _BIG_POWER.search(text):
+        return "answer has a power or factorial too large to check"
+    return None

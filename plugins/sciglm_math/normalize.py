@@ -1,0 +1,121 @@
+r"""The fast paths: cleaning answer text and reading plain numbers without sympy.
+
+``normalize`` rewrites LaTeX spellings that never change a value (``\dfrac`` → ``\frac``,
+``\left(`` → ``(``, spacing, ``$``) so identical answers compare as equal strings.
+``parse_number`` reads integers, decimals, thousands separators, simple fractions and
+percentages into exact :class:`fractions.Fraction` s with plain regular expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+MAX_DIGITS = 60  # longer numbers go to the symbolic path (and its time bound)
+
+_SPACING = re.compile(r"(?<!\\)\\[,:;! ]|\\quad|\\qquad|~|\s+")  # not the \\ of a new row
+_LIST_COMMA = re.compile(r",\s+")
+_TEXT_UNIT = re.compile(r"\\(?:text|mbox|mathrm|textbf)\{\s*([A-Za-z][A-Za-z .]*)\}\s*$")
+_WORD_UNIT = re.compile(
+    r"(?<=[\d%}])\s*(?!pi\b|sqrt\b|infty\b)[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})?\.?$"
+)
+_DEGREES = re.compile(r"\^\s*\{?\\circ\}?")
+_ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!=)")
+_TEXT_WRAP = re.compile(r"^\\(?:text|mathrm|textbf|mbox)\{([^{}]*)\}$")
+
+_INT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+_DECIMAL = rf"(?:{_INT}(?:\.\d*)?|\.\d+)"
+_NUM = re.compile(rf"^(?P<sign>[-+]?)(?P<num>{_DECIMAL})(?P<pct>\\?%)?$")
+_SLASH = re.compile(r"^(?P<sign>[-+]?)(?P<a>\d+)/(?P<b>\d+)$")
+_FRAC = re.compile(r"^(?P<sign>[-+]?)\\frac\{(?P<s2>-?)(?P<a>\d+)\}\{(?P<b>\d+)\}$")
+_FRAC_SHORT = re.compile(r"^(?P<sign>[-+]?)\\frac(?P<a>\d)(?P<b>\d)$")
+
+
+def normalize(text: str) -> str:
+    """A canonical spelling of an answer for exact comparison (value-preserving rewrites only)."""
+    text = text.strip().strip("$").strip().rstrip(".").rstrip()
+    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    text = text.replace("\\left", "").replace("\\right", "").replace("\\displaystyle", "")
+    text = text.replace("\\$", "").replace("\\!", "")
+    text = _DEGREES.sub("°", text)
+    unit = _TEXT_UNIT.search(text)
+    if unit and unit.start() > 0:
+        text = text[: unit.start()]
+    wrapped = _TEXT_WRAP.match(text.strip())
+    if wrapped:
+        text = wrapped.group(1)
+    # "1, 234" is a list and "1,234" a number: keep one space after a listing comma.
+    text = _LIST_COMMA.sub(",\x00", text)
+    text = _SPACING.sub("", text).replace("\x00", " ")
+    return text.rstrip(".")
+
+
+_THOUSANDS = re.compile(r"\d,\d{3}")
+
+
+def same_but_spacing(a: str, b: str) -> bool:
+    """Equal once the spaces after commas go, where no comma can be a thousands separator."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    return a == b and not _THOUSANDS.search(a)
+
+
+def strip_assignment(text: str) -> str:
+    """``x=3`` → ``3`` (a single variable set to a value); other text unchanged."""
+    return _ASSIGN.sub("", text, count=1)
+
+
+def strip_word_unit(text: str) -> str:
+    """``18 dollars`` → ``18``, ``30°`` → ``30``: a unit after a number (not ``pi``, ``sqrt``)."""
+    return _WORD_UNIT.sub("", text).strip().removesuffix("°")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A plain number read from answer text."""
+
+    value: Fraction
+    #: Written with a decimal point (so it may be a rounded value).
+    inexact: bool = False
+    percent: bool = False
+
+    def values(self) -> list[Fraction]:
+        """What the text may mean: ``50%`` is 50 or 0.5 (as math-verify also accepts)."""
+        return [self.value, self.value / 100] if self.percent else [self.value]
+
+
+def parse_number(text: str) -> Number | None:
+    """The number a normalized answer spells, or ``None`` if it is anything else."""
+    if len(text) > MAX_DIGITS or not text:
+        return None
+    match = _NUM.match(text)
+    if match:
+        digits = match.group("num").replace(",", "")
+        value = Fraction(digits)
+        if match.group("sign") == "-":
+            value = -value
+        return Number(value, inexact="." in digits, percent=bool(match.group("pct")))
+    for pattern in (_SLASH, _FRAC, _FRAC_SHORT):
+        match = pattern.match(text)
+        if match:
+            denominator = int(match.group("b"))
+            if denominator == 0:
+                return None
+            value = Fraction(int(match.group("a")), denominator)
+            negative = (match.group("sign") == "-") != (match.groupdict().get("s2") == "-")
+            return Number(-value if negative else value)
+    return None
+
+
+def _round6(value: Fraction) -> Fraction:
+    return Fraction(round(value, 6))
+
+
+def numbers_equal(a: Number, b: Number) -> bool:
+    """Equal exactly, or to six decimals where one side was written as a decimal."""
+    rounded = a.inexact or b.inexact
+    for x in a.values():
+        for y in b.values():
+            if x == y or (rounded and _round6(x) == _round6(y)):
+                return True
+    return False
