@@ -1,0 +1,136 @@
+"""The training mixture: subjects weighted, general data added, shuffled with a seed, written in
+the original SciInstruct format (``{"content", "summary"}``) and as an HF ``datasets`` folder."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sciglm.errors import InputError, SciglmError
+from sciglm.io.jsonl import iter_jsonl
+
+#: (question field, solution field) pairs accepted for general (non-science) data.
+GENERAL_FIELDS = (("content", "summary"), ("question", "response"), ("instruction", "output"),
+                  ("prompt", "response"), ("prompt", "completion"))
+
+
+@dataclass
+class MixRow:
+    """One training example with its provenance."""
+
+    content: str
+    summary: str
+    subject: str
+    source: str
+    stage: str
+    teacher: str
+    score: float | None
+    id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class MixResult:
+    """The mixed rows and the counts behind them."""
+
+    rows: list[MixRow]
+    available: dict[str, int] = field(default_factory=dict)
+    selected: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_weights(spec: str | None) -> dict[str, float]:
+    """``math=1,physics=2`` → ``{"math": 1.0, "physics": 2.0}``."""
+    weights: dict[str, float] = {}
+    for part in (spec or "").split(","):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = -1.0
+        if not sep or weight < 0:
+            raise SciglmError(f"--weights {part!r}: expected SUBJECT=NUMBER (>= 0)")
+        weights[name.strip()] = weight
+    return weights
+
+
+def row_from_record(record: dict[str, Any], subject: str, source: str) -> MixRow:
+    """A mixture row from an annotated (or filtered) record."""
+    teacher = record.get("teacher")
+    model = teacher.get("model") if isinstance(teacher, dict) else teacher
+    score = record.get("score")
+    return MixRow(content=record["question"], summary=record["response"], subject=subject,
+                  source=str(record.get("source") or source), stage=str(record.get("stage") or ""),
+                  teacher=str(model or ""), score=float(score) if isinstance(score, (int, float))
+                  else None, id=str(record.get("id", "")))
+
+
+def load_rows(path: str, subject: str) -> list[MixRow]:
+    """Rows of one filtered file; a record without question or response stops at file:line."""
+    if not Path(path).is_file():
+        raise InputError("no such file", path)
+    rows = []
+    for line, record in iter_jsonl(path):
+        if not isinstance(record.get("question"), str) or not record["question"].strip():
+            raise InputError("record has no 'question' text", path, line)
+        if not isinstance(record.get("response"), str) or not record["response"].strip():
+            raise InputError("record has no 'response' text (run 'sciglm filter' first)",
+                             path, line)
+        rows.append(row_from_record(record, subject, Path(path).stem))
+    return rows
+
+
+def load_general(path: str) -> list[MixRow]:
+    """General-domain rows from any of the :data:`GENERAL_FIELDS` layouts."""
+    if not Path(path).is_file():
+        raise InputError("no such file", path)
+    rows = []
+    for line, record in iter_jsonl(path):
+        pair = next(((q, a) for q, a in GENERAL_FIELDS
+                     if isinstance(record.get(q), str) and isinstance(record.get(a), str)), None)
+        if pair is None:
+            names = ", ".join(f"{q}+{a}" for q, a in GENERAL_FIELDS)
+            raise InputError(f"no question/answer fields (one of {names})", path, line)
+        rows.append(MixRow(record[pair[0]], record[pair[1]], "general", Path(path).stem,
+                           "general", "", None, str(record.get("id", f"{Path(path).stem}:{line}"))))
+    return rows
+
+
+def weighted(rows: list[MixRow], weight: float, rng: random.Random) -> list[MixRow]:
+    """``weight`` whole copies of every row, plus a random fraction for the remainder."""
+    whole = int(weight)
+    extra = round((weight - whole) * len(rows))
+    return rows * whole + rng.sample(rows, extra)
+
+
+def mix(by_subject: dict[str, list[MixRow]], weights: dict[str, float],
+        general: list[MixRow] | None = None, general_ratio: float = 0.0,
+        seed: int = 0) -> MixResult:
+    """Weight each subject, add ``general_ratio`` × (science rows) general rows, shuffle."""
+    unknown = set(weights) - set(by_subject)
+    if unknown:
+        raise SciglmError(f"--weights names subjects with no --input: {', '.join(sorted(unknown))}")
+    rng = random.Random(seed)
+    result = MixResult([])
+    for subject, rows in by_subject.items():
+        chosen = weighted(rows, weights.get(subject, 1.0), rng)
+        result.available[subject] = len(rows)
+        result.selected[subject] = len(chosen)
+        result.rows.extend(chosen)
+    if general is not None:
+        wanted = round(general_ratio * len(result.rows))
+        take = min(wanted, len(general))
+        if take < wanted:
+            result.notes.append(f"general data: {wanted} wanted (ratio {general_ratio}), "
+                                f"only {len(general)} available; all used")
+        result.available["general"] = len(general)
+        result.selected["general"] = take
+        result.rows.extend(rng.sample(general, take))
+    rng.shuffle(result.rows)
+    return result

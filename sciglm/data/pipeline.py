@@ -1,0 +1,224 @@
+"""The filter chain over annotated records: verified → rules → classifier → dedup → decontam.
+
+Each step splits its input into kept and dropped; a dropped record goes to ``reject`` with the
+step and the reason, and every step's counts (and the dedup clusters and decontamination hits)
+go into a :class:`FilterReport` that ``sciglm mix`` puts into the data card.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sciglm.data import rules as rules_mod
+from sciglm.data.annotated import Annotated, rejected_record
+from sciglm.data.decontam import EvalSet, NgramIndex
+from sciglm.data.dedup import DedupConfig, deduplicate
+
+Reject = Callable[[dict[str, Any]], None]
+
+
+class _Null:
+    def advance(self, n: int = 1, note: str = "") -> None:
+        """Progress is not shown."""
+
+
+@contextlib.contextmanager
+def no_progress(description: str, total: int | None) -> Iterator[_Null]:
+    """A progress factory that shows nothing (library use, tests)."""
+    yield _Null()
+
+
+Progress = Callable[[str, "int | None"], AbstractContextManager[Any]]
+
+
+@dataclass
+class FilterConfig:
+    """What ``sciglm filter`` does; every step can be turned off."""
+
+    verified_only: bool = True
+    rules: list[str] = field(default_factory=lambda: list(rules_mod.RULES))
+    rule_config: rules_mod.RuleConfig = field(default_factory=rules_mod.RuleConfig)
+    classifier: str | None = None
+    min_score: float = 0.0
+    dedup: DedupConfig | None = field(default_factory=DedupConfig)
+    eval_sets: list[EvalSet] = field(default_factory=list)
+    ngram: int = 13
+    decontam_fields: tuple[str, ...] = ("question",)
+    index: NgramIndex | None = None  # a prebuilt index of ``eval_sets`` (built when None)
+
+
+@dataclass
+class StepReport:
+    """One step: how many records came in, how many it dropped and why."""
+
+    step: str
+    input: int
+    dropped: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "input": self.input, "dropped": self.dropped,
+                "kept": self.input - self.dropped, "reasons": dict(self.reasons.most_common()),
+                "seconds": self.seconds}
+
+
+@dataclass
+class FilterReport:
+    """Everything the chain did, JSON-ready."""
+
+    steps: list[StepReport] = field(default_factory=list)
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.info, "steps": [s.to_dict() for s in self.steps],
+                "dedup_clusters": self.clusters, "decontamination_hits": self.hits}
+
+
+def _drop(step: StepReport, item: Annotated, reason: str, key: str, reject: Reject) -> None:
+    step.dropped += 1
+    step.reasons[key] += 1
+    reject(rejected_record(item, step.step, reason))
+
+
+def step_verified(items: list[Annotated], report: FilterReport, reject: Reject) -> list[Annotated]:
+    """Keep records whose answer the verifier accepted (``correct: true``)."""
+    step = StepReport("verified", len(items))
+    report.steps.append(step)
+    kept = []
+    for item in items:
+        correct = item.record.get("correct")
+        if correct is True and item.response.strip():
+            kept.append(item)
+        elif correct is True:
+            _drop(step, item, "no response text", "no response", reject)
+        else:
+            key = "correct=false" if correct is False else "correct=null (undecided or failed)"
+            _drop(step, item, f"{key}, stage={item.record.get('stage')}", key, reject)
+    return kept
+
+
+def step_rules(items: list[Annotated], config: FilterConfig, report: FilterReport,
+               reject: Reject, progress: Progress) -> list[Annotated]:
+    """Drop responses that a rule filter rejects."""
+    step = StepReport("rules", len(items))
+    report.steps.append(step)
+    kept = []
+    with progress("rules", len(items)) as bar:
+        for item in items:
+            finish = item.record.get("finish_reason")
+            found = rules_mod.check(item.question, item.response, config.rules,
+                                    config.rule_config, finish if isinstance(finish, str) else None)
+            if found:
+                _drop(step, item, f"{found[0]}: {found[1]}", found[0], reject)
+            else:
+                kept.append(item)
+            bar.advance()
+    return kept
+
+
+def step_classifier(items: list[Annotated], config: FilterConfig, report: FilterReport,
+                    reject: Reject, progress: Progress) -> list[Annotated]:
+    """Score question+response with the saved classifier; keep scores above ``min_score``."""
+    from sciglm.classifier.base import load_classifier, quality_text
+
+    classifier, meta = load_classifier(config.classifier)
+    report.info["classifier"] = {"folder": str(config.classifier), "kind": meta["kind"],
+                                 "sciglm_version": meta.get("sciglm_version"),
+                                 "min_score": config.min_score}
+    step = StepReport("classifier", len(items))
+    report.steps.append(step)
+    texts = [quality_text(item.question, item.response) for item in items]
+    with progress("classifier", len(texts)) as bar:
+        scores = classifier.score(texts, advance=bar.advance) if texts else []
+    kept = []
+    for item, score in zip(items, scores, strict=True):
+        item.record["score"] = round(float(score), 6)
+        if score > config.min_score:
+            kept.append(item)
+        else:
+            _drop(step, item, f"classifier score {score:.3f} <= {config.min_score}",
+                  "low score", reject)
+    return kept
+
+
+def step_dedup(items: list[Annotated], config: DedupConfig, report: FilterReport,
+               reject: Reject, progress: Progress) -> list[Annotated]:
+    """Drop exact and near-duplicate questions; the first of each cluster stays."""
+    step = StepReport("dedup", len(items))
+    report.steps.append(step)
+    with progress("dedup", len(items)) as bar:
+        result = deduplicate([item.question for item in items], config, advance=bar.advance)
+    for dup in result.duplicates:
+        item, kept = items[dup.index], items[dup.kept]
+        _drop(step, item, f"{dup.kind} duplicate of {kept.record['id']} "
+                          f"(similarity {dup.similarity:.2f})", f"{dup.kind} duplicate", reject)
+    for kept_index, members in result.clusters.items():
+        report.clusters.append({"kept": items[kept_index].record["id"],
+                                "dropped": [items[m].record["id"] for m in members]})
+    return [items[i] for i in result.kept]
+
+
+def step_decontam(items: list[Annotated], config: FilterConfig, report: FilterReport,
+                  reject: Reject, progress: Progress,
+                  index: NgramIndex | None = None) -> list[Annotated]:
+    """Drop records whose question (or other named fields) shares an n-gram with an eval set."""
+    index = index or NgramIndex(config.eval_sets, n=config.ngram)
+    report.info["decontamination"] = {"n": index.n, "fields": list(config.decontam_fields),
+                                      "eval_sets": index.sizes,
+                                      "paths": {s.name: s.path for s in config.eval_sets}}
+    step = StepReport("decontam", len(items))
+    report.steps.append(step)
+    kept = []
+    with progress("decontaminate", len(items)) as bar:
+        for item in items:
+            hit = None
+            for name in config.decontam_fields:
+                value = item.record.get(name)
+                if isinstance(value, str):
+                    hit = index.check([value])[0]
+                    if hit:
+                        break
+            bar.advance()
+            if hit is None:
+                kept.append(item)
+                continue
+            report.hits.append({"id": item.record["id"], "eval_set": hit.eval_set,
+                                "eval_item": hit.eval_item, "ngram": hit.ngram,
+                                "overlaps": hit.overlaps})
+            _drop(step, item, f"{index.n}-gram overlap with {hit.eval_set} item {hit.eval_item}: "
+                              f"{hit.ngram[:80]!r}", hit.eval_set, reject)
+    return kept
+
+
+def run_filter(items: list[Annotated], config: FilterConfig, reject: Reject,
+               progress: Progress = no_progress) -> tuple[list[Annotated], FilterReport]:
+    """Run every enabled step in order; return the survivors and the report."""
+    report = FilterReport()
+    report.steps.append(StepReport("input", len(items)))
+    steps: list[Callable[[list[Annotated]], list[Annotated]]] = []
+    if config.verified_only:
+        steps.append(lambda xs: step_verified(xs, report, reject))
+    if config.rules:
+        steps.append(lambda xs: step_rules(xs, config, report, reject, progress))
+    if config.classifier:
+        steps.append(lambda xs: step_classifier(xs, config, report, reject, progress))
+    if config.dedup is not None:
+        dedup = config.dedup
+        steps.append(lambda xs: step_dedup(xs, dedup, report, reject, progress))
+    if config.eval_sets:
+        steps.append(lambda xs: step_decontam(xs, config, report, reject, progress, config.index))
+    for step in steps:
+        started = time.perf_counter()
+        items = step(items)
+        report.steps[-1].seconds = round(time.perf_counter() - started, 3)
+    report.info["kept"] = len(items)
+    return items, report
