@@ -1,0 +1,1 @@
+"""The shared fine-tuning backend: data rendering, packing, HF Trainer + DeepSpeed, conversion."""
