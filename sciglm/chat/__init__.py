@@ -1,0 +1,1 @@
+"""``sciglm chat``: a terminal conversation with a local model or an endpoint."""

@@ -1,0 +1,229 @@
+"""Run benchmarks: load questions, generate answers in chunks, judge them in the verifier pool
+while the next chunk generates, append each judged item to its predictions file, then score.
+
+Interrupting (Ctrl-C, a crash, ``kill``) loses at most the chunks in flight: run the same
+command again and it continues from the items already in ``predictions/``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sciglm import __version__, registry
+from sciglm.eval import benchmarks as bm
+from sciglm.eval.prompts import OWN_PROMPT, STYLES, build_messages
+from sciglm.eval.scores import BenchmarkScore, Report, score
+from sciglm.eval.store import RunFolder
+from sciglm.generation.base import ChatModel, GenParams
+from sciglm.io.jsonl import JsonlAppender
+from sciglm.records import Question, Verdict, VerifyItem
+from sciglm.verify.pool import VerifierPool
+
+#: On Ctrl-C, how long verdicts of already generated items are waited for before saving.
+SAVE_WAIT_SECONDS = 5.0
+#: Verdicts that say the check never ran (the pool was stopped): not saved, so a resume redoes them.
+_NOT_RUN = ("verifier pool closed", "verifier process died (exit code -2)")
+
+
+@dataclass
+class EvalOptions:
+    """How to run: how many items, prompt style and shots, sampling, chunking, verifiers."""
+
+    limit: int | None = None
+    shots: int = 0
+    style: str = "cot"
+    params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512))
+    chunk: int = 8
+    workers: int | None = None
+    overwrite: bool = False
+
+
+@dataclass
+class _Pending:
+    question: Question
+    response: str
+    error: str
+    future: Future[Verdict]
+
+
+def run_eval(
+    model: ChatModel,
+    benchmarks: list[bm.Benchmark],
+    output: str | Path,
+    data_dir: Path | None,
+    options: EvalOptions,
+    model_id: dict[str, Any] | None = None,
+) -> Report:
+    """Evaluate ``model`` on ``benchmarks``; results and predictions go under ``output``."""
+    from sciglm.cli.common import console, progress_bar
+
+    if options.style not in STYLES:
+        raise ValueError(f"style must be one of {STYLES}")
+    folder = RunFolder(output)
+    plans = [(bench, *_plan(bench, data_dir, options)) for bench in benchmarks]
+    config = {
+        "model": (model_id or {}).get("model", model.label),
+        "base_url": (model_id or {}).get("base_url"),
+        "style": options.style,
+        "shots": options.shots,
+        **options.params.to_dict(),
+        "benchmarks": [bench.name for bench in benchmarks],
+        "limit": options.limit,
+        "sciglm": __version__,
+    }
+    if folder.start(config, options.overwrite):
+        console.print(f"resuming the run in {folder.root}")
+    timing = {"generated": 0, "generate_seconds": 0.0}
+    scores: list[BenchmarkScore] = []
+
+    def timeout_for(item: VerifyItem) -> float:
+        return registry.get_subject(item.subject).default_timeout
+
+    with VerifierPool(options.workers or 2, timeout_for=timeout_for) as pool:
+        for bench, selected, exemplars in plans:
+            done = folder.done(bench.name)
+            todo = [q for q in selected if q.id not in done]
+            with progress_bar(f"eval {bench.name}", len(selected)) as bar, folder.appender(
+                bench.name
+            ) as sink:
+                bar.advance(len(selected) - len(todo))
+                _run_benchmark(model, bench, todo, exemplars, options, pool, sink, bar, timing)
+            done = folder.done(bench.name)
+            records = [done[q.id] for q in selected if q.id in done]
+            scores.append(score(bench.name, bench.title, records))
+    settings = {k: config[k] for k in ("style", "shots", "max_tokens", "temperature", "limit")}
+    report = Report(str(config["model"]), scores, settings)
+    _write_results(folder, report, timing)
+    return report
+
+
+def _plan(
+    bench: bm.Benchmark, data_dir: Path | None, options: EvalOptions
+) -> tuple[list[Question], dict[str, list[Question]]]:
+    """The scored questions (first ``limit``) and the few-shot exemplars for each of them."""
+    path = bm.resolve(bench, data_dir)
+    questions = bm.load(bench, path)
+    exemplars: dict[str, list[Question]] = {}
+    shots = options.shots
+    if shots > 0 and not any(q.subject in OWN_PROMPT for q in questions[:1]):
+        if bench.fewshot_path:
+            pool = bm.load(bench, bm.resolve(bench, data_dir, bench.fewshot_path))
+        else:  # the file's last ``shots`` questions become exemplars and are not scored
+            pool, questions = questions[-shots:], questions[:-shots]
+        for question in questions:
+            exemplars[question.id] = _pick(pool, question, shots)
+    selected = questions[: options.limit] if options.limit is not None else questions
+    return selected, exemplars
+
+
+def _pick(pool: list[Question], question: Question, shots: int) -> list[Question]:
+    """Exemplars of the same subject and question type first, in file order."""
+    kind = question.meta.get("type")
+    ranked = sorted(pool, key=lambda q: (q.subject != question.subject, q.meta.get("type") != kind))
+    return ranked[:shots]
+
+
+def _run_benchmark(
+    model: ChatModel,
+    bench: bm.Benchmark,
+    todo: list[Question],
+    exemplars: dict[str, list[Question]],
+    options: EvalOptions,
+    pool: VerifierPool,
+    sink: JsonlAppender,
+    bar: Any,
+    timing: dict[str, Any],
+) -> None:
+    unwritten: list[_Pending] = []  # judged or being judged, not yet in the predictions file
+    try:
+        for start in range(0, len(todo), options.chunk):
+            chunk = todo[start : start + options.chunk]
+            conversations = [
+                build_messages(bench, registry.get_subject(q.subject), q, exemplars.get(q.id, []),
+                               options.style)
+                for q in chunk
+            ]
+            began = time.perf_counter()
+            responses = model.generate(conversations, options.params)
+            timing["generate_seconds"] += time.perf_counter() - began
+            timing["generated"] += len(chunk)
+            errors = list(getattr(model, "errors", None) or [""] * len(chunk))
+            previous = len(unwritten)
+            for question, response, error in zip(chunk, responses, errors, strict=True):
+                future = pool.submit(_verify_item(bench, question, response))
+                unwritten.append(_Pending(question, response, error, future))
+            _write(bench, unwritten, previous, sink, bar)  # the previous chunk, judged meanwhile
+        _write(bench, unwritten, len(unwritten), sink, bar)
+    except BaseException:
+        _save_judged(bench, unwritten, sink)
+        raise
+
+
+def _verify_item(bench: bm.Benchmark, question: Question, response: str) -> VerifyItem:
+    return VerifyItem(
+        id=question.id,
+        subject=question.subject,
+        response=response,
+        reference=question.reference,
+        question=question.question,
+        choices=question.choices,
+        extra={k: v for k, v in question.meta.items() if v is not None} | {"benchmark": bench.name},
+    )
+
+
+def _record(bench: bm.Benchmark, item: _Pending, verdict: Verdict) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": item.question.id,
+        "benchmark": bench.name,
+        "subject": item.question.subject,
+        "question": item.question.question,
+        "reference": item.question.reference,
+        "response": item.response,
+        "predicted": verdict.predicted,
+        "correct": verdict.correct,
+        "reason": verdict.reason,
+        "verify_seconds": round(verdict.seconds, 3),
+    }
+    if verdict.details:
+        record["details"] = verdict.details
+    if item.error:
+        record["error"] = item.error
+    return record
+
+
+def _write(
+    bench: bm.Benchmark, items: list[_Pending], count: int, sink: JsonlAppender, bar: Any
+) -> None:
+    """Append the first ``count`` items once judged, in order, and drop them from ``items``."""
+    for _ in range(count):
+        item = items[0]
+        sink.write(_record(bench, item, item.future.result()))
+        items.pop(0)
+        bar.advance()
+
+
+def _save_judged(bench: bm.Benchmark, items: list[_Pending], sink: JsonlAppender) -> None:
+    """On interruption keep what is judged within a few seconds (a resume redoes the rest)."""
+    wait([item.future for item in items], timeout=SAVE_WAIT_SECONDS)
+    for item in items:
+        if item.future.done() and item.future.result().reason not in _NOT_RUN:
+            sink.write(_record(bench, item, item.future.result()))
+
+
+def _write_results(folder: RunFolder, report: Report, timing: dict[str, Any]) -> None:
+    data = report.to_dict()
+    if timing["generated"]:
+        data["timing"] = {
+            "generated_items": timing["generated"],
+            "generate_seconds": round(timing["generate_seconds"], 1),
+            "seconds_per_item": round(timing["generate_seconds"] / timing["generated"], 2),
+        }
+    (folder.root / "results.json").write_text(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
+    (folder.root / "results.md").write_text(report.to_markdown(), "utf-8")

@@ -1,0 +1,121 @@
+"""Accuracy per benchmark and per subject, and the tables that show it (terminal, Markdown, JSON).
+
+Accuracy is correct / scored × 100: an undecided verdict (timeout, unparsable answer, no Lean)
+counts as wrong and is reported in its own column. The average is the unweighted mean over
+benchmarks, as in the paper's tables.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Tally:
+    """Counts for one benchmark or one (benchmark, subject) cell."""
+
+    n: int = 0
+    correct: int = 0
+    undecided: int = 0
+
+    def add(self, correct: bool | None) -> None:
+        self.n += 1
+        self.correct += correct is True
+        self.undecided += correct is None
+
+    @property
+    def accuracy(self) -> float:
+        return 100.0 * self.correct / self.n if self.n else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "correct": self.correct, "undecided": self.undecided,
+                "accuracy": round(self.accuracy, 2)}
+
+
+@dataclass
+class BenchmarkScore:
+    name: str
+    title: str
+    total: Tally = field(default_factory=Tally)
+    subjects: dict[str, Tally] = field(default_factory=dict)
+    #: Why verdicts were undecided, most common first (timeouts, no Lean toolchain, …).
+    undecided_reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, subject: str, correct: bool | None, reason: str = "") -> None:
+        self.total.add(correct)
+        self.subjects.setdefault(subject, Tally()).add(correct)
+        if correct is None:
+            self.undecided_reasons[reason or "no reason given"] += 1
+
+
+def score(name: str, title: str, records: Iterable[dict[str, Any]]) -> BenchmarkScore:
+    """The score of one benchmark from its prediction records."""
+    result = BenchmarkScore(name, title)
+    for record in records:
+        result.add(str(record.get("subject") or "?"), record.get("correct"),
+                   str(record.get("reason") or ""))
+    return result
+
+
+@dataclass
+class Report:
+    """Every benchmark of one run, for one model."""
+
+    model: str
+    benchmarks: list[BenchmarkScore]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def average(self) -> float:
+        scored = [b.total.accuracy for b in self.benchmarks if b.total.n]
+        return sum(scored) / len(scored) if scored else 0.0
+
+    def summary_table(self) -> tuple[list[str], list[list[str]]]:
+        """The paper's layout: one row per model, one column per benchmark, then the average."""
+        columns = ["Model"] + [b.title for b in self.benchmarks] + ["Avg."]
+        row = [self.model] + [f"{b.total.accuracy:.1f}" for b in self.benchmarks]
+        return columns, [row + [f"{self.average:.1f}"]]
+
+    def detail_table(self) -> tuple[list[str], list[list[str]]]:
+        """One row per benchmark and subject: items, correct, undecided, accuracy."""
+        columns = ["Benchmark", "Subject", "Items", "Correct", "Undecided", "Accuracy"]
+        rows = []
+        for bench in self.benchmarks:
+            cells = sorted(bench.subjects.items())
+            if len(cells) > 1:
+                cells.append(("all", bench.total))
+            for subject, tally in cells:
+                rows.append([bench.title, subject, str(tally.n), str(tally.correct),
+                             str(tally.undecided), f"{tally.accuracy:.1f}"])
+        return columns, rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "settings": self.settings,
+            "average": round(self.average, 2),
+            "benchmarks": {
+                b.name: b.total.to_dict()
+                | {"title": b.title,
+                   "subjects": {s: t.to_dict() for s, t in sorted(b.subjects.items())}}
+                for b in self.benchmarks
+            },
+        }
+
+    def to_markdown(self) -> str:
+        settings = ", ".join(f"{k}={v}" for k, v in self.settings.items())
+        parts = [f"# sciglm eval: {self.model}", "", f"Settings: {settings}", ""]
+        parts += _markdown_table(*self.summary_table()) + [""]
+        parts += ["## Per benchmark and subject", ""] + _markdown_table(*self.detail_table())
+        parts += ["", "Accuracy = correct / items × 100; undecided verdicts count as wrong."]
+        return "\n".join(parts) + "\n"
+
+
+def _markdown_table(columns: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |",
+             "| " + " | ".join(["---"] + ["---:"] * (len(columns) - 1)) + " |"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines

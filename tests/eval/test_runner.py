@@ -1,0 +1,145 @@
+"""``run_eval`` end to end with the real verifiers and a scripted stand-in for the model:
+scores, per-item predictions with reasons, result files, resume after an interruption."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from sciglm.errors import SciglmError
+from sciglm.eval import benchmarks as bm
+from sciglm.eval.runner import EvalOptions, run_eval
+from sciglm.generation.base import GenParams
+from sciglm.records import Message
+
+N = 10
+
+
+class ScriptedModel:
+    """Answers "What is i plus i?" correctly for even i, wrongly for odd i."""
+
+    label = "scripted"
+
+    def __init__(self, fail_on_call: int | None = None) -> None:
+        self.generated: list[str] = []
+        self.calls = 0
+        self.fail_on_call = fail_on_call
+
+    def generate(self, conversations: Sequence[list[Message]], params: GenParams,
+                 on_batch: object = None) -> list[str]:
+        self.calls += 1
+        if self.calls == self.fail_on_call:
+            raise KeyboardInterrupt
+        replies = []
+        for messages in conversations:
+            question = messages[-1]["content"]
+            i = int(question.split()[2])
+            self.generated.append(question.split("\n")[0])
+            replies.append(f"{i} plus {i} is \\boxed{{{2 * i if i % 2 == 0 else 2 * i + 1}}}.")
+        return replies
+
+    def stream(self, messages: list[Message], params: GenParams,
+               stop: threading.Event) -> Iterator[str]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> bm.Benchmark:
+    path = tmp_path / "sums.jsonl"
+    path.write_text("".join(
+        json.dumps({"id": f"s{i}", "question": f"What is {i} plus {i}?", "reference": str(2 * i)})
+        + "\n" for i in range(N)))
+    return bm.parse_benchmarks([f"sums={path}:math"])[0]
+
+
+def options(**changes: object) -> EvalOptions:
+    values: dict[str, object] = {"chunk": 4, "workers": 1}
+    values.update(changes)
+    return EvalOptions(**values)  # type: ignore[arg-type]
+
+
+def predictions(folder: Path) -> list[dict]:
+    path = folder / "predictions" / "sums.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_scores_predictions_and_result_files(bench: bm.Benchmark, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    report = run_eval(ScriptedModel(), [bench], out, None, options())
+    assert (report.benchmarks[0].total.n, report.benchmarks[0].total.correct) == (N, 5)
+    records = predictions(out)
+    assert [r["id"] for r in records] == [f"s{i}" for i in range(N)]
+    for r in records:
+        i = int(r["id"][1:])
+        assert r["correct"] is (i % 2 == 0)
+        assert r["predicted"] == str(2 * i if i % 2 == 0 else 2 * i + 1)
+        assert r["reason"]  # the verifier says why
+    results = json.loads((out / "results.json").read_text())
+    assert results["benchmarks"]["sums"]["accuracy"] == 50.0
+    assert results["benchmarks"]["sums"]["subjects"]["math"]["correct"] == 5
+    assert "| scripted | 50.0 | 50.0 |" in (out / "results.md").read_text()
+    assert json.loads((out / "run.json").read_text())["benchmarks"] == ["sums"]
+
+
+def test_interrupted_run_resumes_by_id(bench: bm.Benchmark, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    broken = ScriptedModel(fail_on_call=2)
+    with pytest.raises(KeyboardInterrupt):
+        run_eval(broken, [bench], out, None, options())
+    assert [r["id"] for r in predictions(out)] == ["s0", "s1", "s2", "s3"]  # chunk 1 kept
+    resumed = ScriptedModel()
+    report = run_eval(resumed, [bench], out, None, options())
+    assert resumed.generated == [f"What is {i} plus {i}?" for i in range(4, N)]
+    assert report.benchmarks[0].total.correct == 5
+    assert sorted(r["id"] for r in predictions(out)) == sorted(f"s{i}" for i in range(N))
+
+
+def test_a_torn_last_line_is_repaired(bench: bm.Benchmark, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run_eval(ScriptedModel(), [bench], out, None, options(limit=3))
+    path = out / "predictions" / "sums.jsonl"
+    path.write_text(path.read_text() + '{"id": "s3", "corr')  # killed mid-write
+    again = ScriptedModel()
+    report = run_eval(again, [bench], out, None, options(limit=5))
+    assert again.generated == ["What is 3 plus 3?", "What is 4 plus 4?"]
+    assert report.benchmarks[0].total.n == 5
+
+
+def test_changed_settings_need_a_new_folder_or_overwrite(bench: bm.Benchmark,
+                                                         tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run_eval(ScriptedModel(), [bench], out, None, options(limit=2))
+    with pytest.raises(SciglmError, match="holds a run with other settings .*max_tokens"):
+        run_eval(ScriptedModel(), [bench], out, None,
+                 options(limit=2, params=GenParams(max_tokens=9)))
+    fresh = ScriptedModel()
+    run_eval(fresh, [bench], out, None,
+             options(limit=2, params=GenParams(max_tokens=9), overwrite=True))
+    assert len(fresh.generated) == 2
+
+
+def test_few_shot_exemplars_come_from_the_file_tail(bench: bm.Benchmark, tmp_path: Path) -> None:
+    model = ScriptedModel()
+    report = run_eval(model, [bench], tmp_path / "run", None, options(shots=2))
+    assert report.benchmarks[0].total.n == N - 2  # the last two became exemplars
+    assert "What is 9 plus 9?" not in model.generated
+
+
+def test_scieval_exemplars_come_from_its_dev_split(shared_data: Path) -> None:
+    from sciglm.eval.runner import _plan
+
+    selected, exemplars = _plan(bm.BUILTIN["scieval"], shared_data, options(shots=2, limit=5))
+    assert len(selected) == 5
+    dev = {q.id for q in bm.load(bm.BUILTIN["scieval"], shared_data / "scieval" / "dev.jsonl")}
+    for question in selected:
+        shots = exemplars[question.id]
+        assert len(shots) == 2 and {s.id for s in shots} <= dev
+        assert all(s.subject == question.subject for s in shots)
+        assert all(s.meta.get("type") == question.meta.get("type") for s in shots)
