@@ -1,0 +1,1 @@
+"""The one-command pipeline: annotate → verify → filter → mix → train → eval before/after."""

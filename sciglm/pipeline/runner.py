@@ -1,0 +1,282 @@
+"""Run the pipeline stage by stage. Each stage is the same ``sciglm`` command a user would run,
+in its own process (so torch, the teacher server and DeepSpeed never share one interpreter);
+a finished stage leaves a marker and is skipped on the next run, an interrupted one resumes
+through the command's own resume logic."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sciglm
+from sciglm.cli.common import console
+from sciglm.errors import SciglmError
+from sciglm.pipeline.config import STAGES, PipelineConfig
+
+SOURCE_ROOT = Path(sciglm.__file__).resolve().parents[1]
+
+
+@dataclass
+class StageResult:
+    name: str
+    status: str  # done | skipped | cached | failed
+    seconds: float = 0.0
+    note: str = ""
+
+
+def resolve_resource(path: str | None) -> str | None:
+    """A relative path (e.g. ``training/ds_zero2.json``) from the CWD, else from sciglm's source."""
+    if not path:
+        return None
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        return str(candidate)
+    fallback = SOURCE_ROOT / path
+    if fallback.exists():
+        return str(fallback)
+    raise SciglmError(f"{path}: file not found (looked in {Path.cwd()} and {SOURCE_ROOT})")
+
+
+class Pipeline:
+    """The stages of one run under ``config.output``."""
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.config = config
+        self.root = Path(config.output)
+        self.markers = self.root / ".stages"
+        self.logs = self.root / "logs"
+        self.heldout = str(Path(config.heldout).resolve())
+        self.results: list[StageResult] = []
+
+    # -- paths ---------------------------------------------------------------------------------
+    @property
+    def annotated(self) -> Path:
+        return self.root / "annotated.jsonl"
+
+    @property
+    def kept(self) -> Path:
+        return self.root / "filtered" / "kept.jsonl"
+
+    @property
+    def mix_dir(self) -> Path:
+        return self.root / "mix"
+
+    @property
+    def train_dir(self) -> Path:
+        return self.root / "train"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.train_dir / "final"
+
+    # -- running -------------------------------------------------------------------------------
+    def sciglm(self, stage: str, *args: str, stdout: Path | None = None) -> None:
+        """Run ``sciglm ARGS`` as a child process; its stderr is shown and logged."""
+        self.logs.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "sciglm.cli.main", *args]
+        log_path = self.logs / f"{stage}.log"
+        env = dict(os.environ, HF_HUB_OFFLINE="1")
+        env.setdefault("DS_ACCELERATOR", "cpu")
+        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # spinning OpenMP threads starve the CPU
+        console.print(f"[dim]$ sciglm {' '.join(args)}[/]")
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write(f"$ sciglm {' '.join(args)}\n")
+            log.flush()
+            out = open(stdout, "w", encoding="utf-8") if stdout else subprocess.DEVNULL  # noqa: SIM115
+            try:
+                process = subprocess.Popen(
+                    command, stdout=out, stderr=subprocess.PIPE, text=True, env=env
+                )
+                assert process.stderr is not None
+                for line in process.stderr:
+                    log.write(line)
+                    log.flush()
+                    sys.stderr.write(f"  [{stage}] {line}")
+                code = process.wait()
+            finally:
+                if stdout:
+                    out.close()  # type: ignore[union-attr]
+        if code != 0:
+            raise SciglmError(f"stage {stage!r} failed (exit {code}); its log: {log_path}")
+
+    def stage_annotate(self) -> str:
+        t = self.config.teacher
+        args = [
+            "annotate",
+            str(resolve_resource(self.config.questions)),
+            "-o",
+            str(self.annotated),
+            "--max-tokens",
+            str(t.max_tokens),
+            "--temperature",
+            str(t.temperature),
+            "--max-reflections",
+            str(t.max_reflections),
+            "--concurrency",
+            str(t.concurrency),
+            "--retry-errors",  # on a re-run, redo questions lost to teacher errors
+        ]
+        if t.base_url:
+            args += ["--base-url", t.base_url]
+        if t.model:
+            args += ["--model", t.model]
+        self.sciglm("annotate", *args)
+        stages: dict[str, int] = {}
+        for line in self.annotated.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                stage = json.loads(line).get("stage", "?")
+                stages[stage] = stages.get(stage, 0) + 1
+        return ", ".join(f"{k} {v}" for k, v in sorted(stages.items()))
+
+    def stage_verify(self) -> str:
+        out = self.root / "verified.jsonl"
+        summary = self.root / "verify_summary.json"
+        self.sciglm(
+            "verify",
+            "verify",
+            str(self.annotated),
+            "--output",
+            str(out),
+            "--skip-invalid",
+            "--json",
+            stdout=summary,
+        )
+        total = json.loads(summary.read_text(encoding="utf-8"))["total"]
+        return f"{total['correct']}/{total['total']} verified correct"
+
+    def stage_filter(self) -> str:
+        self.kept.parent.mkdir(parents=True, exist_ok=True)
+        report = self.kept.parent / "report.json"
+        self.sciglm(
+            "filter",
+            "filter",
+            str(self.annotated),
+            "-o",
+            str(self.kept),
+            "--rejected",
+            str(self.kept.parent / "rejected.jsonl"),
+            "--report",
+            str(report),
+            "--against",
+            f"heldout:{self.heldout}:question",
+        )
+        kept = sum(1 for line in self.kept.open(encoding="utf-8") if line.strip())
+        if kept == 0:
+            raise SciglmError(
+                f"the filter kept no record (see {self.kept.parent / 'rejected.jsonl'}): "
+                "nothing to train on; use a stronger teacher or more questions"
+            )
+        return f"{kept} kept"
+
+    def stage_mix(self) -> str:
+        self.sciglm(
+            "mix",
+            "mix",
+            "--input",
+            str(self.kept),
+            "-o",
+            str(self.mix_dir),
+            "--seed",
+            str(self.config.seed),
+            "--against",
+            f"heldout:{self.heldout}:question",
+        )
+        count = sum(1 for line in (self.mix_dir / "train.jsonl").open(encoding="utf-8") if line)
+        return f"{count} training examples"
+
+    def _eval(self, stage: str, model: str) -> str:
+        e = self.config.eval
+        out = self.root / stage
+        args = [
+            "eval",
+            "--model",
+            model,
+            "--benchmark",
+            f"heldout={self.heldout}:math",
+            "--max-tokens",
+            str(e.max_tokens),
+            "-o",
+            str(out),
+        ]
+        if e.limit:
+            args += ["--limit", str(e.limit)]
+        self.sciglm(stage, *args)
+        results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        bench = results["benchmarks"]["heldout"]
+        return f"{bench['correct']}/{bench['n']} correct ({bench['accuracy']:.1f}%)"
+
+    def stage_eval_before(self) -> str:
+        return self._eval("eval_before", self.config.student.model)
+
+    def stage_train(self) -> str:
+        s = self.config.student
+        args = [
+            "train",
+            "--data",
+            str(self.mix_dir),
+            "--model",
+            s.model,
+            "-o",
+            str(self.train_dir),
+            "--max-steps",
+            str(s.max_steps),
+            "--lr",
+            str(s.learning_rate),
+            "--per-device-batch-size",
+            str(s.per_device_batch_size),
+            "--gradient-accumulation-steps",
+            str(s.gradient_accumulation_steps),
+            "--max-source-length",
+            str(s.max_source_length),
+            "--max-target-length",
+            str(s.max_target_length),
+            "--seed",
+            str(self.config.seed),
+        ]
+        deepspeed = resolve_resource(s.deepspeed)
+        if deepspeed:
+            args += ["--deepspeed", deepspeed]
+        self.sciglm("train", *args)
+        return str(self.model_dir)
+
+    def stage_eval_after(self) -> str:
+        return self._eval("eval_after", str(self.model_dir))
+
+    def run(self) -> list[StageResult]:
+        """Run every stage not skipped and not already done; stop at the first failure
+        (``self.results`` then holds what ran, the failed stage last)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.markers.mkdir(exist_ok=True)
+        self.config.save(self.root / "pipeline.yaml")
+        results = self.results
+        for name in STAGES:
+            marker = self.markers / f"{name}.json"
+            if name in self.config.skip:
+                result = StageResult(name, "skipped")
+            elif marker.exists():
+                result = StageResult(**json.loads(marker.read_text(encoding="utf-8")))
+                result.status = "cached"
+            else:
+                console.rule(f"[bold]{name}")
+                started = time.monotonic()
+                try:
+                    note = getattr(self, f"stage_{name}")()
+                except SciglmError as exc:
+                    results.append(
+                        StageResult(name, "failed", time.monotonic() - started, str(exc))
+                    )
+                    raise
+                result = StageResult(name, "done", time.monotonic() - started, note)
+                marker.write_text(json.dumps(vars(result)), encoding="utf-8")
+            results.append(result)
+        return results
+
+
+def summary_rows(results: list[StageResult]) -> list[list[Any]]:
+    return [[r.name, r.status, f"{r.seconds:.0f}s", r.note] for r in results]

@@ -1,0 +1,63 @@
+"""Pipeline config: defaults, YAML, overrides and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sciglm.errors import SciglmError
+from sciglm.io.jsonl import read_jsonl
+from sciglm.pipeline.config import load_config, sample_path
+from sciglm.pipeline.runner import resolve_resource
+
+
+def test_defaults_point_at_the_bundled_sample() -> None:
+    config = load_config(None)
+    questions = read_jsonl(config.questions)
+    heldout = read_jsonl(config.heldout)
+    assert len(questions) == 20 and len(heldout) == 10
+    assert not {q["question"] for q in questions} & {q["question"] for q in heldout}
+    assert {q["subject"] for q in questions} == {"math", "physics", "chemistry"}
+    assert config.teacher.base_url is None and config.student.model == "embedded"
+
+
+def test_yaml_then_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump({"output": "x", "student": {"max_steps": 3}}), "utf-8")
+    config = load_config(str(path), {"student.max_steps": 5, "teacher.model": "m"})
+    assert config.output == "x"
+    assert config.student.max_steps == 5 and config.student.model == "embedded"
+    assert config.teacher.model == "m"
+
+
+def test_saved_config_round_trips(tmp_path: Path) -> None:
+    config = load_config(None, {"output": str(tmp_path / "run"), "skip": ["eval_before"]})
+    config.save(tmp_path / "saved.yaml")
+    again = load_config(str(tmp_path / "saved.yaml"))
+    assert again == config
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"teacherr": {}}, "unknown key\\(s\\) teacherr"),
+        ({"student": {"steps": 1}}, "unknown key\\(s\\) in student: steps"),
+        ({"student": 3}, "'student' must be a mapping"),
+        ({"skip": ["annotat"]}, "unknown stage\\(s\\) to skip: annotat"),
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path: Path, data: dict, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data), "utf-8")
+    with pytest.raises(SciglmError, match=message):
+        load_config(str(path))
+
+
+def test_resources_resolve_from_the_source_tree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    assert Path(resolve_resource("training/ds_zero2.json") or "").exists()
+    assert Path(sample_path("questions.jsonl")).exists()
+    with pytest.raises(SciglmError, match="file not found"):
+        resolve_resource("training/nope.json")
