@@ -75,6 +75,7 @@ def load_scibench(path: PathLike, **_: Any) -> Iterator[Question]:
     The verifier reads the unit (and any power of ten in it, ``$10^{-19} J$``) from a
     verify record's ``unit`` field, so pass ``meta['unit']`` along as ``"unit"``.
     """
+    seen: dict[str, int] = {}
     for number, row in iter_rows(path):
         problem = _text(row, "problem_text", path, number)
         answer = _text(row, "answer_number", path, number).strip()
@@ -82,8 +83,11 @@ def load_scibench(path: PathLike, **_: Any) -> Iterator[Question]:
         textbook = str(row.get("textbook") or row.get("source") or "scibench").strip()
         problem_id = str(row.get("problemid") or number).strip()
         unit = str(row.get("unit") or "").strip()
+        base_id = f"scibench-{textbook}-{problem_id}"
+        seen[base_id] = seen.get(base_id, 0) + 1  # upstream repeats a few problem ids
+        question_id = base_id if seen[base_id] == 1 else f"{base_id}#{seen[base_id]}"
         yield Question(
-            id=f"scibench-{textbook}-{problem_id}", subject=subject, question=problem,
+            id=question_id, subject=subject, question=problem,
             reference=answer, source="scibench",
             meta={"unit": unit, "textbook": textbook, "answer_latex": row.get("answer_latex")},
         )

@@ -129,3 +129,12 @@ def test_questions_cli_bad_line_is_one_error(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"{path}:2" in result.stderr and "Error:" in result.stderr
+
+
+def test_scibench_ids_are_unique(shared_data) -> None:  # type: ignore[no-untyped-def]
+    from sciglm import registry
+
+    loader = registry.get_loader("scibench").loader
+    ids = [q.id for q in loader(shared_data / "scibench" / "scibench.jsonl")]
+    assert len(ids) == len(set(ids)) == 580
+    assert any(i.endswith("#2") for i in ids)
