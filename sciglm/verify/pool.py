@@ -24,6 +24,8 @@ from sciglm.verify import worker as worker_module
 
 DEFAULT_MEMORY_MB = 2048
 PREFETCH = 4  # checks queued per worker, to hide the round trip
+STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to load the plugins
+READY = "ready"  # what a worker sends once it can take checks
 
 
 @dataclass
@@ -40,6 +42,14 @@ class _Worker:
     queue: deque[tuple[int, _Task]] = field(default_factory=deque)
     head_started: float = 0.0
     done: int = 0
+    ready: bool = False  # the clock of a check starts only once its worker is ready
+    started_at: float = field(default_factory=time.monotonic)
+
+    def deadline(self) -> float | None:
+        """When the worker's current check (or its start-up) runs out of time."""
+        if not self.ready:
+            return self.started_at + STARTUP_TIMEOUT
+        return self.head_started + self.queue[0][1].timeout if self.queue else None
 
 
 class VerifierPool:
@@ -188,9 +198,10 @@ class VerifierPool:
                             w.head_started = now
                         w.queue.append((task_id, task))
                         tasks[task_id] = task
-                deadlines = [w.head_started + w.queue[0][1].timeout for w in workers if w.queue]
+                deadlines = [d for w in workers if (d := w.deadline()) is not None]
                 wait_for = max(0.0, min(deadlines) - now) if deadlines else None
-                ready = wait([self._wake_r] + [w.conn for w in workers if w.queue], wait_for)
+                waiting = [w.conn for w in workers if w.queue or not w.ready]
+                ready = wait([self._wake_r] + waiting, wait_for)
                 if self._wake_r in ready:
                     os.read(self._wake_r, 65536)
                 now = time.monotonic()
@@ -198,17 +209,18 @@ class VerifierPool:
                     if w.conn in ready:
                         self._receive(workers, index, pending, tasks, now)
                 for index, w in enumerate(workers):
-                    if w.queue and now >= w.head_started + w.queue[0][1].timeout:
-                        task_id, task = w.queue.popleft()
-                        tasks.pop(task_id, None)
-                        task.future.set_result(
-                            Verdict(
-                                None,
-                                None,
-                                f"timed out after {task.timeout:g}s",
-                                seconds=task.timeout,
+                    deadline = w.deadline()
+                    if deadline is not None and now >= deadline:
+                        if w.queue:
+                            task_id, task = w.queue.popleft()
+                            tasks.pop(task_id, None)
+                            if w.ready:
+                                reason = f"timed out after {task.timeout:g}s"
+                            else:
+                                reason = f"verifier worker did not start in {STARTUP_TIMEOUT:g}s"
+                            task.future.set_result(
+                                Verdict(None, None, reason, seconds=task.timeout)
                             )
-                        )
                         self._replace(workers, index, pending, kill=True)
                     elif not workers[index].queue and workers[index].done >= self.recycle_after:
                         self._replace(workers, index, pending, kill=False)
@@ -240,6 +252,10 @@ class VerifierPool:
         try:
             while w.conn.poll():
                 task_id, verdict = w.conn.recv()
+                if task_id == READY:
+                    w.ready = True
+                    w.head_started = now
+                    continue
                 head_id, task = w.queue.popleft()
                 assert head_id == task_id, "verifier worker answered out of order"
                 tasks.pop(task_id, None)

@@ -24,11 +24,21 @@ def warm_up() -> None:
             pass
 
 
+def address_space_bytes() -> int:
+    """This process's current virtual address space (what RLIMIT_AS counts)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def limit_memory(memory_mb: int | None) -> None:
-    """Cap this process's address space so a runaway check raises MemoryError."""
+    """Cap this process's address space at what it has now plus ``memory_mb``, so a runaway
+    check raises MemoryError (a worker forked from a big process keeps its inheritance)."""
     if not memory_mb:
         return
-    limit = memory_mb * 1024 * 1024
+    limit = address_space_bytes() + memory_mb * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
@@ -59,6 +69,7 @@ def serve(conn: Connection, memory_mb: int | None) -> None:
     sys.setrecursionlimit(5000)
     limit_memory(memory_mb)
     warm_up()
+    conn.send(("ready", None))
     while True:
         try:
             message = conn.recv()

@@ -89,3 +89,28 @@ def test_unknown_subject_is_undecided(subject: None) -> None:
     with VerifierPool(1, timeout=5, start_method="fork") as pool:
         (verdict,) = pool.map([VerifyItem("x", "nope", "a", "a")])
     assert verdict.correct is None and "unknown subject 'nope'" in verdict.reason
+
+
+class SlowStart(Subject):
+    """A subject whose per-worker warm-up takes longer than one check may."""
+
+    name = "slow_start"
+
+    def warmup(self) -> None:
+        time.sleep(1.5)
+
+    def verify(self, item: VerifyItem) -> Verdict:
+        return Verdict(item.response == item.reference, item.response, "")
+
+
+class SlowStartPlugin:
+    @hookimpl
+    def register_subjects(self, register):  # type: ignore[no-untyped-def]
+        register(SlowStart())
+
+
+def test_worker_start_up_does_not_count_against_a_check(register_plugin) -> None:  # type: ignore[no-untyped-def]
+    register_plugin(SlowStartPlugin(), "slow_start")
+    with VerifierPool(1, timeout=0.5, start_method="fork") as pool:
+        (verdict,) = pool.map([VerifyItem("1", "slow_start", "a", "a")])
+    assert verdict.correct is True, verdict.reason
