@@ -1,0 +1,95 @@
+"""Live progress of a run: done, correct by stage, failed, tokens, rate and ETA.
+
+A rich bar on a terminal; plain log lines on stderr otherwise (pipes, CI logs, nohup).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sciglm.annotate.client import TeacherStats
+from sciglm.annotate.summary import AnnotateSummary
+
+
+def status_line(summary: AnnotateSummary, stats: TeacherStats, total: int, elapsed: float) -> str:
+    """``cot 3 reflect 1 hint 0 failed 2 | tokens 1.2k+3.4k | 0.8 q/s ETA 1m05s``."""
+    done = summary.done
+    rate = done / elapsed if elapsed > 0 else 0.0
+    left = max(0, total - done)
+    eta = _duration(left / rate) if rate > 0 else "?"
+    errors = sum(summary.errors.values())
+    parts = [
+        f"cot {summary.count('cot')} reflect {summary.count('reflect')} "
+        f"hint {summary.count('hint')} failed {summary.count('failed')}"
+        + (f" (errors {errors})" if errors else ""),
+        f"tokens {_k(stats.prompt_tokens)}+{_k(stats.completion_tokens)}",
+        f"{rate:.2f} q/s ETA {eta}",
+    ]
+    if stats.total_retries:
+        parts.insert(2, f"retries {stats.total_retries}")
+    return " | ".join(parts)
+
+
+class AnnotateProgress:
+    """``update()`` after each finished question; a context manager around the run."""
+
+    def __init__(self, summary: AnnotateSummary, stats: TeacherStats, total: int,
+                 console: Console, every: float = 10.0, stream: TextIO | None = None) -> None:
+        self.summary = summary
+        self.stats = stats
+        self.total = total
+        self.every = every
+        self._stream = stream or sys.stderr
+        self._console = console
+        self._rich = console.is_terminal
+        self._started = time.monotonic()
+        self._last = 0.0
+        self._progress: Progress | None = None
+        self._task: int | None = None
+
+    def __enter__(self) -> AnnotateProgress:
+        self._started = time.monotonic()
+        if self._rich:
+            self._progress = Progress(
+                TextColumn("[bold]annotate"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("{task.fields[status]}"),
+                console=self._console, transient=False,
+            )
+            self._progress.__enter__()
+            self._task = self._progress.add_task("annotate", total=self.total, status="")
+        return self
+
+    def update(self, force: bool = False) -> None:
+        elapsed = time.monotonic() - self._started
+        line = status_line(self.summary, self.stats, self.total, elapsed)
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=self.summary.done, status=line)
+            return
+        now = time.monotonic()
+        if force or now - self._last >= self.every or self.summary.done >= self.total:
+            self._last = now
+            print(f"annotate: {self.summary.done}/{self.total} | {line}", file=self._stream,
+                  flush=True)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._progress is not None:
+            self.update()
+            self._progress.__exit__(exc_type, exc, tb)
+
+
+def _k(n: int) -> str:
+    return f"{n / 1000:.1f}k" if n >= 1000 else str(n)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"

@@ -1,0 +1,155 @@
+"""One question's way through the stages of the paper, as a small state machine.
+
+cot → (verify) → reflect × K → hint (when there is a reference) → failed. Where the subject
+verifier cannot decide (``null``), the optional judge model decides. Every prompt, response
+and verdict is kept in the record's ``trajectory``; tokens are counted per stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sciglm.annotate.client import Completion, TeacherClient, TeacherError
+from sciglm.annotate.judge import judge_prompt, judged_verdict
+from sciglm.records import Message, Question, Verdict, VerifyItem
+from sciglm.subject import Subject
+
+Check = Callable[[VerifyItem], Awaitable[Verdict]]
+STAGES = ("cot", "reflect", "hint", "failed")
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What every question of a run shares."""
+
+    model: str
+    params: dict[str, Any]
+    max_reflections: int = 2
+    judge_model: str | None = None
+    teacher: dict[str, Any] = field(default_factory=dict)
+
+
+def verdict_dict(verdict: Verdict) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "correct": verdict.correct,
+        "predicted": verdict.predicted,
+        "reason": verdict.reason,
+        "seconds": round(verdict.seconds, 4),
+    }
+    if verdict.details:
+        out["details"] = verdict.details
+    return out
+
+
+class QuestionRun:
+    """The state of one question: its trajectory so far, token use per stage, the outcome."""
+
+    def __init__(self, question: Question, subject: Subject, client: TeacherClient,
+                 settings: StageSettings, check: Check) -> None:
+        self.q = question
+        self.subject = subject
+        self.client = client
+        self.settings = settings
+        self.check = check
+        self.trajectory: list[dict[str, Any]] = []
+        self.usage: dict[str, dict[str, int]] = {}
+
+    # -- one step: ask, verify, maybe judge ----------------------------------------------------
+    async def _ask(self, stage: str, messages: list[Message], model: str) -> Completion:
+        completion = await self.client.complete(messages, model, self.settings.params)
+        counted = self.usage.setdefault(stage, {"prompt_tokens": 0, "completion_tokens": 0})
+        counted["prompt_tokens"] += completion.prompt_tokens or 0
+        counted["completion_tokens"] += completion.completion_tokens or 0
+        return completion
+
+    async def attempt(
+        self, stage: str, messages: list[Message], round_: int = 0
+    ) -> tuple[str, Verdict]:
+        """Ask the teacher, verify the answer in the pool, let the judge settle a ``null``."""
+        completion = await self._ask(stage, messages, self.settings.model)
+        step: dict[str, Any] = {"stage": stage}
+        if round_:
+            step["round"] = round_
+        step |= {
+            "prompt": messages,
+            "response": completion.text,
+            "finish_reason": completion.finish_reason,
+            "cached": completion.cached,
+        }
+        self.trajectory.append(step)
+        item = VerifyItem(
+            id=self.q.id, subject=self.q.subject, response=completion.text,
+            reference=self.q.reference, question=self.q.question, choices=self.q.choices,
+            extra=dict(self.q.meta),
+        )
+        verdict = await self.check(item)
+        step["verdict"] = verdict_dict(verdict)
+        if verdict.correct is None and self.settings.judge_model:
+            prompt = judge_prompt(self.q, self.subject.format_question(self.q), completion.text)
+            judged = await self._ask("judge", prompt, self.settings.judge_model)
+            verdict = judged_verdict(verdict, judged.text)
+            step["judge"] = {
+                "model": self.settings.judge_model,
+                "prompt": prompt,
+                "response": judged.text,
+                "cached": judged.cached,
+                "verdict": verdict_dict(verdict),
+            }
+        return completion.text, verdict
+
+    # -- the state machine ---------------------------------------------------------------------
+    async def run(self) -> dict[str, Any]:
+        """Annotate the question; a :class:`TeacherError` becomes a ``failed`` record with the
+        reason, except a fatal one (bad key, unknown model), which stops the run."""
+        try:
+            return await self._stages()
+        except TeacherError as exc:
+            if exc.fatal:
+                raise
+            return self.record("failed", None, None, error=str(exc), error_kind=exc.kind)
+
+    async def _stages(self) -> dict[str, Any]:
+        q, subject = self.q, self.subject
+        text, verdict = await self.attempt("cot", subject.cot_prompt(q))
+        if verdict.correct:
+            return self.record("cot", text, True)
+        if verdict.correct is None and q.reference is None and not self.settings.judge_model:
+            return self.record("failed", None, None,
+                               note="no reference answer and no --judge: cannot be verified")
+        for round_ in range(1, self.settings.max_reflections + 1):
+            text, verdict = await self.attempt(
+                "reflect", subject.reflect_prompt(q, text, verdict), round_
+            )
+            if verdict.correct:
+                return self.record("reflect", text, True)
+        if q.reference is not None:
+            text, verdict = await self.attempt("hint", subject.hint_prompt(q, q.reference))
+            if verdict.correct:
+                return self.record("hint", text, True)
+        return self.record("failed", None, verdict.correct)
+
+    def record(self, stage: str, response: str | None, correct: bool | None,
+               **extra: Any) -> dict[str, Any]:
+        """The output record of this question."""
+        out: dict[str, Any] = {
+            "id": self.q.id,
+            "subject": self.q.subject,
+            "question": self.q.question,
+            "reference": self.q.reference,
+        }
+        if self.q.choices:
+            out["choices"] = self.q.choices
+        out |= {
+            "response": response,
+            "correct": correct,
+            "stage": stage,
+            "trajectory": self.trajectory,
+            "usage": self.usage,
+            "teacher": self.settings.teacher,
+        }
+        if self.q.meta:
+            out["meta"] = self.q.meta
+        out.update(extra)
+        return out

@@ -1,0 +1,131 @@
+"""The teacher client against a real HTTP server on loopback: retries, limits, cache."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from sciglm.annotate.cache import ResponseCache
+from sciglm.annotate.client import RetryPolicy, TeacherClient, TeacherError, retry_after_seconds
+from sciglm.annotate.loopback import LoopbackServer, Reply, error, ok
+
+MESSAGES = [{"role": "user", "content": "What is 1+1?"}]
+PARAMS = {"temperature": 0.0, "max_tokens": 16}
+
+
+def scripted(*replies: Reply):
+    """A responder that plays ``replies`` in order, then answers OK."""
+    queue = list(replies)
+
+    def responder(request, number):
+        return queue.pop(0) if queue else ok("The answer is \\boxed{2}.")
+
+    return responder
+
+
+async def ask(server: LoopbackServer, retries: int = 4, timeout: float = 5.0, **kw):
+    client = TeacherClient(server.base_url, "sk-test", request_timeout=timeout,
+                           retry=RetryPolicy(max_retries=retries, base_delay=0.01), **kw)
+    try:
+        return await client.complete(MESSAGES, "loopback", PARAMS), client.stats
+    finally:
+        await client.close()
+
+
+def test_every_transient_fault_is_retried_until_an_answer():
+    replies = [error(429, retry_after=0.01), error(500), error(503),
+               Reply(action="drop", kind="drop"), Reply(200, b"this is not json", kind="garbage"),
+               Reply(200, b'{"id": "x", "object": "chat.completion"}', kind="no_choices")]
+    with LoopbackServer(scripted(*replies)) as server:
+        completion, stats = asyncio.run(ask(server, retries=6))
+    assert completion.text == "The answer is \\boxed{2}."
+    assert completion.completion_tokens == 5
+    assert stats.requests == 7
+    assert stats.retries == {"429": 1, "5xx": 2, "connection": 1, "malformed": 2}
+    assert server.counts == {"429": 1, "500": 1, "503": 1, "drop": 1, "garbage": 1,
+                             "no_choices": 1, "ok": 1}
+
+
+def test_retry_after_is_honoured():
+    with LoopbackServer(scripted(error(429, retry_after=0.6))) as server:
+        started = time.monotonic()
+        asyncio.run(ask(server))
+        assert time.monotonic() - started >= 0.6
+
+
+def test_a_stalled_request_times_out_and_is_retried():
+    with LoopbackServer(scripted(Reply(action="stall", delay=3.0, kind="stall"))) as server:
+        started = time.monotonic()
+        completion, stats = asyncio.run(ask(server, timeout=0.5))
+    assert completion.text.endswith("\\boxed{2}.")
+    assert stats.retries == {"timeout": 1}
+    assert time.monotonic() - started < 2.5
+
+
+def test_retries_run_out_with_the_reason():
+    with LoopbackServer(lambda request, n: error(500)) as server:
+        with pytest.raises(TeacherError, match=r"after 3 attempts: HTTP 500") as caught:
+            asyncio.run(ask(server, retries=2))
+    assert caught.value.kind == "5xx" and not caught.value.fatal
+    assert server.counts["500"] == 3
+
+
+@pytest.mark.parametrize(("status", "fatal"), [(401, True), (404, True), (400, False)])
+def test_client_errors_are_not_retried(status, fatal):
+    with LoopbackServer(lambda request, n: error(status)) as server:
+        with pytest.raises(TeacherError, match=f"HTTP {status}") as caught:
+            asyncio.run(ask(server))
+    assert caught.value.fatal is fatal
+    assert server.counts[str(status)] == 1
+
+
+def test_concurrency_limit_caps_requests_in_flight():
+    async def many(server):
+        client = TeacherClient(server.base_url, "k", concurrency=3)
+        try:
+            await asyncio.gather(*(client.complete([{"role": "user", "content": str(i)}],
+                                                   "loopback", PARAMS) for i in range(12)))
+        finally:
+            await client.close()
+
+    with LoopbackServer(lambda request, n: ok("x", delay=0.1)) as server:
+        asyncio.run(many(server))
+    assert server.counts["ok"] == 12
+    assert server.peak_in_flight == 3
+
+
+def test_cache_answers_a_repeated_request_without_the_server(tmp_path: Path):
+    with LoopbackServer(scripted()) as server:
+        async def twice():
+            io = ThreadPoolExecutor(1)
+            cache = ResponseCache(tmp_path / "c.sqlite", io)
+            first = await ask(server, cache=cache)
+            second = await ask(server, cache=cache)
+            cache.close()
+            return first, second
+
+        (first, _), (second, stats) = asyncio.run(twice())
+    assert server.counts["ok"] == 1
+    assert second.cached and second.text == first.text
+    assert stats.cache_hits == 1 and stats.requests == 0
+
+
+def test_retry_after_header_forms():
+    assert retry_after_seconds({"retry-after": "2"}) == 2.0
+    assert retry_after_seconds({"retry-after-ms": "1500"}) == 1.5
+    assert retry_after_seconds({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
+    assert retry_after_seconds({"retry-after": "soon"}) is None
+    assert retry_after_seconds({}) is None
+
+
+def test_backoff_grows_with_jitter_and_respects_the_cap():
+    policy = RetryPolicy(max_retries=10, base_delay=1.0, max_delay=8.0)
+    for retry, ceiling in [(0, 1.0), (1, 2.0), (2, 4.0), (3, 8.0), (6, 8.0)]:
+        delays = {policy.delay(retry) for _ in range(50)}
+        assert all(ceiling / 2 <= d <= ceiling for d in delays)
+        assert len(delays) > 1  # jittered
+    assert policy.delay(0, retry_after=30.0) == 30.0
