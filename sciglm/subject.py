@@ -23,6 +23,8 @@ class Subject:
     description: str = ""
     #: Seconds one verification may take before it is abandoned (``null`` verdict).
     default_timeout: float = 10.0
+    #: What the summary calls true / false / null verdicts (Lean: accepted, rejected, unchecked).
+    verdict_labels: tuple[str, str, str] = ("correct", "wrong", "undecided")
     #: The system prompt used for every stage of annotation.
     system_prompt: str = SYSTEM_PROMPT
 

@@ -20,6 +20,7 @@ class LeanSubject(Subject):
     """Lean 4 theorem proving with Mathlib."""
 
     name = "lean"
+    verdict_labels = ("accepted", "rejected", "unchecked")
     description = "Lean 4 proofs checked by the Lean REPL (screened for cheats)"
     #: The generic pool's backstop: a cold Mathlib import plus a proof. Each proof has its own,
     #: shorter timeout inside the checker (SCIGLM_LEAN_TIMEOUT, default 60 s).

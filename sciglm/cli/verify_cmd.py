@@ -15,7 +15,7 @@ from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import dumps, iter_jsonl
 from sciglm.records import VerifyItem
 from sciglm.verify.pool import DEFAULT_MEMORY_MB, VerifierPool
-from sciglm.verify.summary import COLUMNS, VerifySummary
+from sciglm.verify.summary import VerifySummary, columns_for
 
 
 def load_items(
@@ -124,8 +124,13 @@ def verify(
             sink.close()
     summary.wall_seconds = time.monotonic() - started
     if as_json:
-        print_json(summary.to_dict() | {"input": input_path, "output": output})
+        data = summary.to_dict()
+        for name, tally in data["subjects"].items():  # e.g. Lean's accepted/rejected/unchecked
+            counts = (tally["correct"], tally["wrong"], tally["undecided"])
+            tally.update(zip(registry.get_subject(name).verdict_labels, counts, strict=True))
+        print_json(data | {"input": input_path, "output": output})
     else:
-        print_table(f"verify {input_path}", COLUMNS, summary.rows())
+        labels = {registry.get_subject(name).verdict_labels for name in summary.subjects}
+        print_table(f"verify {input_path}", columns_for(labels), summary.rows())
         if summary.invalid_lines:
             console.print(f"[yellow]{summary.invalid_lines} invalid line(s) skipped[/]")

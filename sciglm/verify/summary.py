@@ -63,3 +63,9 @@ class VerifySummary:
 
 
 COLUMNS = ["subject", "total", "correct", "wrong", "undecided", "check time", "per check"]
+
+
+def columns_for(labels: set[tuple[str, str, str]]) -> list[str]:
+    """Table headers; subjects with their own verdict names (Lean) show them beside ours."""
+    names = [sorted({label[i] for label in labels} | {COLUMNS[2 + i]}) for i in range(3)]
+    return COLUMNS[:2] + [" / ".join(n) for n in names] + COLUMNS[5:]
