@@ -161,7 +161,6 @@ class VerifierPool:
     def _run(self) -> None:
         pending: deque[_Task] = deque()
         workers = [self._start_worker() for _ in range(self.workers)]
-        tasks: dict[int, _Task] = {}
         closing = False
         try:
             while True:
@@ -197,7 +196,6 @@ class VerifierPool:
                         if not w.queue:
                             w.head_started = now
                         w.queue.append((task_id, task))
-                        tasks[task_id] = task
                 deadlines = [d for w in workers if (d := w.deadline()) is not None]
                 wait_for = max(0.0, min(deadlines) - now) if deadlines else None
                 waiting = [w.conn for w in workers if w.queue or not w.ready]
@@ -207,13 +205,12 @@ class VerifierPool:
                 now = time.monotonic()
                 for index, w in enumerate(workers):
                     if w.conn in ready:
-                        self._receive(workers, index, pending, tasks, now)
+                        self._receive(workers, index, pending, now)
                 for index, w in enumerate(workers):
                     deadline = w.deadline()
                     if deadline is not None and now >= deadline:
                         if w.queue:
-                            task_id, task = w.queue.popleft()
-                            tasks.pop(task_id, None)
+                            _, task = w.queue.popleft()
                             if w.ready:
                                 reason = f"timed out after {task.timeout:g}s"
                             else:
@@ -245,7 +242,6 @@ class VerifierPool:
         workers: list[_Worker],
         index: int,
         pending: deque[_Task],
-        tasks: dict[int, _Task],
         now: float,
     ) -> None:
         w = workers[index]
@@ -258,7 +254,6 @@ class VerifierPool:
                     continue
                 head_id, task = w.queue.popleft()
                 assert head_id == task_id, "verifier worker answered out of order"
-                tasks.pop(task_id, None)
                 task.future.set_result(verdict)
                 w.done += 1
                 w.head_started = now
@@ -266,8 +261,7 @@ class VerifierPool:
             w.process.join(timeout=5)
             code = w.process.exitcode
             if w.queue:
-                task_id, task = w.queue.popleft()
-                tasks.pop(task_id, None)
+                _, task = w.queue.popleft()
                 task.future.set_result(
                     Verdict(None, None, f"verifier process died (exit code {code})")
                 )
