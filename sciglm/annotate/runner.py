@@ -199,10 +199,6 @@ async def _warm_up(pool: VerifierPool, questions: list[Question]) -> None:
                            for probe in probes * pool.workers))
 
 
-def _timeout_for(item: VerifyItem) -> float:
-    return registry.get_subject(item.subject).default_timeout
-
-
 async def annotate(
     questions: list[Question],
     store: OutputStore,
@@ -235,7 +231,7 @@ async def annotate(
                      "judge": judge, "embedded": options.embedded},
         )
         pool = VerifierPool(options.workers, None, options.memory_mb,
-                            start_method=options.start_method, timeout_for=_timeout_for)
+                            start_method=options.start_method)
         with pool:
             await _warm_up(pool, questions)
             runner = Runner(client, settings, pool_check(pool), store, io,

@@ -19,7 +19,6 @@ class ChatVerifier:
         if self._pool is None:
             self._pool = VerifierPool(
                 workers=1,
-                timeout_for=lambda item: registry.get_subject(item.subject).default_timeout,
             )
         item = VerifyItem(id="chat", subject=subject, response=answer, reference=reference,
                           question=question)

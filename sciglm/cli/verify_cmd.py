@@ -102,14 +102,11 @@ def verify(
     started = time.monotonic()
     items = load_items(input_path, subject, skip_invalid, summary)
 
-    def timeout_for(item: VerifyItem) -> float:
-        return registry.get_subject(item.subject).default_timeout
-
     sink: IO[str]
     sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
         with (
-            VerifierPool(workers, timeout, memory_mb, timeout_for=timeout_for) as pool,
+            VerifierPool(workers, timeout, memory_mb) as pool,
             progress_bar("verify", len(items)) as bar,
         ):
             futures = [pool.submit(item) for item in items]

@@ -80,11 +80,7 @@ def run_eval(
         console.print(f"resuming the run in {folder.root}")
     timing = {"generated": 0, "generate_seconds": 0.0}
     scores: list[BenchmarkScore] = []
-
-    def timeout_for(item: VerifyItem) -> float:
-        return registry.get_subject(item.subject).default_timeout
-
-    with VerifierPool(options.workers or 2, timeout_for=timeout_for) as pool:
+    with VerifierPool(options.workers or 2) as pool:
         for bench, selected, exemplars in plans:
             done = folder.done(bench.name)
             todo = [q for q in selected if q.id not in done]

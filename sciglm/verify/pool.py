@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -26,6 +26,17 @@ DEFAULT_MEMORY_MB = 2048
 PREFETCH = 4  # checks queued per worker, to hide the round trip
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to load the plugins
 READY = "ready"  # what a worker sends once it can take checks
+
+
+def subject_timeout(item: VerifyItem) -> float:
+    """The item's subject's ``default_timeout`` (10 s where the subject is unknown)."""
+    from sciglm import registry
+    from sciglm.errors import UnknownSubjectError
+
+    try:
+        return registry.get_subject(item.subject).default_timeout
+    except UnknownSubjectError:
+        return 10.0
 
 
 @dataclass
@@ -87,7 +98,7 @@ class VerifierPool:
             raise RuntimeError("verifier pool is closed")
         timeout = self.timeout
         if timeout is None:
-            timeout = self._timeout_for(item) if self._timeout_for else 10.0
+            timeout = (self._timeout_for or subject_timeout)(item)
         task = _Task(item, timeout, Future())
         self._inbox.put(task)
         os.write(self._wake_w, b"x")
@@ -267,22 +278,3 @@ class VerifierPool:
                 )
             self._replace(workers, index, pending, kill=True)
 
-
-def verify_all(
-    items: Sequence[VerifyItem],
-    workers: int | None = None,
-    timeout: float | None = None,
-    memory_mb: int | None = DEFAULT_MEMORY_MB,
-    on_result: Callable[[int, Verdict], None] | None = None,
-) -> list[Verdict]:
-    """Check ``items`` in a fresh pool (per-subject default timeouts where none is given)."""
-    from sciglm import registry
-
-    def timeout_for(item: VerifyItem) -> float:
-        try:
-            return registry.get_subject(item.subject).default_timeout
-        except Exception:  # noqa: BLE001
-            return 10.0
-
-    with VerifierPool(workers, timeout, memory_mb, timeout_for=timeout_for) as pool:
-        return pool.map(items, on_result)
