@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import sciglm
 from sciglm.cli.common import console
 from sciglm.errors import SciglmError
+from sciglm.io.jsonl import read_jsonl
 from sciglm.pipeline.config import STAGES, PipelineConfig
 
 SOURCE_ROOT = Path(sciglm.__file__).resolve().parents[1]
@@ -127,11 +129,7 @@ class Pipeline:
         if t.model:
             args += ["--model", t.model]
         self.sciglm("annotate", *args)
-        stages: dict[str, int] = {}
-        for line in self.annotated.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                stage = json.loads(line).get("stage", "?")
-                stages[stage] = stages.get(stage, 0) + 1
+        stages = Counter(r.get("stage", "?") for r in read_jsonl(self.annotated))
         return ", ".join(f"{k} {v}" for k, v in sorted(stages.items()))
 
     def stage_verify(self) -> str:
@@ -166,7 +164,7 @@ class Pipeline:
             "--against",
             f"heldout:{self.heldout}:question",
         )
-        kept = sum(1 for line in self.kept.open(encoding="utf-8") if line.strip())
+        kept = len(read_jsonl(self.kept))
         if kept == 0:
             raise SciglmError(
                 f"the filter kept no record (see {self.kept.parent / 'rejected.jsonl'}): "
@@ -187,7 +185,7 @@ class Pipeline:
             "--against",
             f"heldout:{self.heldout}:question",
         )
-        count = sum(1 for line in (self.mix_dir / "train.jsonl").open(encoding="utf-8") if line)
+        count = len(read_jsonl(self.mix_dir / "train.jsonl"))
         return f"{count} training examples"
 
     def _eval(self, stage: str, model: str) -> str:
