@@ -67,7 +67,7 @@ def load_items(
     type=int,
     default=DEFAULT_MEMORY_MB,
     show_default=True,
-    help="Memory cap per worker.",
+    help="Memory a check may take, on top of what its worker process starts with.",
 )
 @click.option(
     "--skip-invalid", is_flag=True, help="Report and skip malformed lines instead of stopping."
