@@ -34,5 +34,15 @@ def register_loaders(register: Callable[..., None]) -> None:
 
 
 @hookspec
+def register_benchmarks(register: Callable[[Any], None]) -> None:
+    """Register benchmarks: ``register(benchmark)`` with a ``sciglm.eval`` ``Benchmark`` each
+    (its data source, loader, prompt per protocol, answer form and scorer).
+
+    Called once per process when the benchmark registry is first built; the first plugin to
+    register a name wins, and a clash is reported.
+    """
+
+
+@hookspec
 def register_commands(cli: Any) -> None:
     """Add subcommands to the ``sciglm`` click group (e.g. ``sciglm lean setup``)."""
