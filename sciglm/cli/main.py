@@ -103,6 +103,20 @@ def _add_plugin_commands() -> None:
             click.echo(f"Warning: plugin {plugins.pm.get_name(plugin)!r} commands: {exc}", err=True)
 
 
+#: Top-level modules of the ``train`` extra: a command that needs one says how to install it.
+TRAIN_EXTRA_MODULES = {"torch", "transformers", "accelerate", "deepspeed", "gguf", "sentencepiece",
+                       "fastapi", "uvicorn", "google"}
+
+
+def missing_extra_message(exc: ModuleNotFoundError, command: str) -> str | None:
+    """One line telling the user which extra to install, when ``exc`` is a missing extra module."""
+    top = (exc.name or "").split(".")[0]
+    if top not in TRAIN_EXTRA_MODULES:
+        return None
+    return (f"sciglm {command} needs {top!r}, part of the 'train' extra: "
+            "pip install 'sciglm[train]'")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; known errors become one ``Error:`` line and exit status 1."""
     from sciglm.errors import SciglmError
@@ -118,6 +132,13 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except SciglmError as exc:
         click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except ModuleNotFoundError as exc:
+        args = sys.argv[1:] if argv is None else argv
+        message = missing_extra_message(exc, args[0] if args else "")
+        if message is None:
+            raise
+        click.echo(f"Error: {message}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
