@@ -44,13 +44,17 @@ class LazyGroup(click.Group):
     """A click group whose built-in commands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        _add_plugin_commands()
         names = set(self.commands) | {name for name in COMMANDS if _importable(name)}
         return sorted(names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        if cmd_name not in COMMANDS or not _importable(cmd_name):
+        if cmd_name not in COMMANDS:  # perhaps a plugin's (loaded only when one is asked for)
+            _add_plugin_commands()
+            return self.commands.get(cmd_name)
+        if not _importable(cmd_name):
             return None
         module_name, attr = COMMANDS[cmd_name][0].split(":")
         command = getattr(importlib.import_module(module_name), attr)
@@ -89,7 +93,15 @@ def cli() -> None:
     """
 
 
+_plugin_commands_added = False
+
+
 def _add_plugin_commands() -> None:
+    """Let plugins add their commands (once; only when a listing or a non-built-in asks)."""
+    global _plugin_commands_added
+    if _plugin_commands_added:
+        return
+    _plugin_commands_added = True
     from sciglm import plugins
 
     plugins.load_plugins()
@@ -121,7 +133,6 @@ def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; known errors become one ``Error:`` line and exit status 1."""
     from sciglm.errors import SciglmError
 
-    _add_plugin_commands()
     try:
         rc = cli.main(args=argv, prog_name="sciglm", standalone_mode=False)
     except click.exceptions.Abort:
