@@ -105,14 +105,11 @@ def _add_plugin_commands() -> None:
     from sciglm import plugins
 
     plugins.load_plugins()
-    for plugin in plugins.pm.get_plugins():
-        hook = getattr(plugin, "register_commands", None)
-        if hook is None:
-            continue
+    for impl in reversed(plugins.pm.hook.register_commands.get_hookimpls()):
         try:
-            hook(cli=cli)
+            impl.function(cli=cli)
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
-            click.echo(f"Warning: plugin {plugins.pm.get_name(plugin)!r} commands: {exc}", err=True)
+            click.echo(f"Warning: plugin {impl.plugin_name!r} commands: {exc}", err=True)
 
 
 #: Top-level modules of the ``train`` extra: a command that needs one says how to install it.
