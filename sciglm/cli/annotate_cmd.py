@@ -55,7 +55,7 @@ def _options(opts: dict[str, Any], base_url: str, model: str | None,
 
 
 def _progress(runner: Runner, pending: int) -> AnnotateProgress:
-    progress = AnnotateProgress(runner.summary, runner.client.stats, pending, console)
+    progress = AnnotateProgress(runner.summary, runner.client.stats, pending)
     runner.on_done = progress.update
     return progress
 
