@@ -9,12 +9,12 @@ import time
 from contextlib import AbstractContextManager
 from types import TracebackType
 
-from sciglm.annotate.client import TeacherStats
 from sciglm.annotate.summary import AnnotateSummary
+from sciglm.endpoint.client import EndpointStats
 from sciglm.progress import NullProgress, Reporter, progress_bar
 
 
-def status_line(summary: AnnotateSummary, stats: TeacherStats, total: int, elapsed: float) -> str:
+def status_line(summary: AnnotateSummary, stats: EndpointStats, total: int, elapsed: float) -> str:
     """``cot 3 reflect 1 hint 0 failed 2 | tokens 1.2k+3.4k | 0.8 q/s ETA 1m05s``."""
     done = summary.done
     rate = done / elapsed if elapsed > 0 else 0.0
@@ -37,7 +37,7 @@ class AnnotateProgress:
     """``update()`` after each finished question; a context manager around the run, shown
     through the one progress abstraction (:func:`sciglm.progress.progress_bar`)."""
 
-    def __init__(self, summary: AnnotateSummary, stats: TeacherStats, total: int) -> None:
+    def __init__(self, summary: AnnotateSummary, stats: EndpointStats, total: int) -> None:
         self.summary = summary
         self.stats = stats
         self.total = total
