@@ -76,6 +76,8 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
         raise SciglmError(f"{output} exists: resume it (default), or choose another --output")
     if config.batch and not config.base_url:
         raise SciglmError("--batch needs --base-url (a server with the OpenAI Batch API)")
+    if config.batch and config.no_cache:
+        raise SciglmError("--batch keeps its answers in the response cache: drop --no-cache")
     if config.retry_errors:
         dropped = drop_errors(output)
         say(f"--retry-errors: {dropped} record(s) with teacher errors will run again")

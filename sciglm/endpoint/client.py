@@ -269,13 +269,17 @@ class EndpointClient:
                     finish_reason=hit.get("finish_reason"),
                     cached=True,
                 )
-        async with self._slots:
-            completion = await self._with_retries(body, kind)
+        completion = await self._fetch(body, kind)
         self.stats.prompt_tokens += completion.prompt_tokens or 0
         self.stats.completion_tokens += completion.completion_tokens or 0
         if self.cache is not None:
             self.cache.put(key, completion.to_dict())
         return completion
+
+    async def _fetch(self, body: dict[str, Any], kind: str) -> Completion:
+        """The answer from the server (one request, with retries, within the concurrency)."""
+        async with self._slots:
+            return await self._with_retries(body, kind)
 
     async def stream_chat(
         self, messages: list[Message], model: str, params: dict[str, Any]
