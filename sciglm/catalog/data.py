@@ -337,3 +337,12 @@ def training_files(spec: str, data_dir: Path | None = None) -> list[Path]:
     ``hf:zd21/SciInstruct``), fetched or found as :func:`local_file` does."""
     source = get_source(spec)
     return [local_file(source, split, data_dir) for split in source.splits]
+
+
+def training_records(spec: str, data_dir: Path | None = None) -> list[tuple[str, dict]]:
+    """``(where, record)`` for every record of a training set named ``spec``, from its files
+    as released (a JSON array or JSON lines); ``where`` is ``file[row N]`` for errors."""
+    from sciglm.data.hub import read_json_records
+
+    return [(f"{path}[row {number}]", record) for path in training_files(spec, data_dir)
+            for number, record in enumerate(read_json_records(path), start=1)]

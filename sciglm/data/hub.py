@@ -154,7 +154,7 @@ def _hub_rows(source: DataSource, spec: str, resolved: dict[str, str]) -> Iterat
         what = f"{source.hub_id}@{(revision or 'main')[:12]} {part}"
         try:
             builder = datasets.load_dataset_builder(path, name=config, revision=revision,
-                                                    **kwargs)
+                                                    cache_dir=_datasets_cache(), **kwargs)
             builder.download_and_prepare()
             table = builder.as_dataset(split=split)
         except Exception as exc:  # noqa: BLE001 - datasets/hub raise many kinds
@@ -168,6 +168,13 @@ def _hub_rows(source: DataSource, spec: str, resolved: dict[str, str]) -> Iterat
         resolved[part] = str(getattr(builder, "hash", "") or "")
         for number, row in enumerate(table, start=1):
             yield what, number, subset, dict(row)
+
+
+def _datasets_cache() -> str:
+    """``$HF_DATASETS_CACHE``, else ``$HF_HOME/datasets``, read now (not at import time)."""
+    if os.environ.get("HF_DATASETS_CACHE"):
+        return os.environ["HF_DATASETS_CACHE"]
+    return str(cache_root().parents[1] / "datasets")
 
 
 def _tail(file: str, root: str) -> str:
