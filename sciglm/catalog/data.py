@@ -128,14 +128,17 @@ _BUILTIN = (
     DataSource(
         "math", "MATH (5,000 test problems; test500 = MATH-500)",
         {"test": "math/test.jsonl", "test500": "math/test500.jsonl"},
-        hub_id="EleutherAI/hendrycks_math", hub_files={"test": "{subset}/test",
-                                                       "test500": "math500:test"},
+        hub_id="EleutherAI/hendrycks_math", revision="21a5633873b6a120296cce3e2df9d5550074f4a3",
+        hub_files={"test": "{subset}/test", "test500": "math500:test"},
         subsets=MATH_TYPES, adapter="math", licence="MIT", loader="math",
         rows={"test": 5000, "test500": 500},
         citation="Hendrycks et al., 2021, Measuring Mathematical Problem Solving With the MATH "
                  "Dataset, NeurIPS",
         homepage="https://github.com/hendrycks/math",
-        note=_UNPINNED + " Split test500 is MATH-500 (see the math500 entry)."),
+        note="Revision as pinned by third-party code (one config per subject, "
+             "SUBJECT/test-00000-of-00001.parquet); not checked by us. The Hub copy has no "
+             "'answer' field: it is the last \\boxed{} of the solution. Split test500 is "
+             "MATH-500 (the math500 entry)."),
     DataSource(
         "math500", "MATH-500 (PRM800K's 500-problem MATH test subset)",
         {"test": "math500/test.jsonl"}, hub_id="HuggingFaceH4/MATH-500",
@@ -146,12 +149,14 @@ _BUILTIN = (
     DataSource(
         "scibench", "SciBench (textbook problems)", {"test": "scibench/scibench.jsonl"},
         hub_id="xw27/scibench", hub_files={"test": "default/train"}, adapter="scibench",
-        licence="MIT", loader="scibench", rows={"test": 580},
+        licence="MIT", loader="scibench", rows={"test": 692},
         citation="Wang et al., 2023, SciBench: Evaluating College-Level Scientific "
                  "Problem-Solving Abilities of Large Language Models, arXiv 2307.10635",
         homepage="https://github.com/mandyyyyii/scibench",
-        note=_UNPINNED + " The Hub copy may hold more problems than the 580 text-only ones "
-                         "of GitHub commit e14e0ca3d3db0f02928a18d435b9c3d15656a7c5."),
+        note=_UNPINNED + " The Hub copy (config default, split train) holds 692 rows as "
+                         "reported by third parties: the 580 problems of GitHub commit "
+                         "e14e0ca3d3db0f02928a18d435b9c3d15656a7c5 plus the worked-solution "
+                         "files, so some problems appear twice (the loader numbers repeats)."),
     DataSource(
         "theoremqa", "TheoremQA", {"test": "theoremqa/theoremqa.jsonl"},
         hub_id="TIGER-Lab/TheoremQA", revision="a340b1782960a712843aae3ed25f1e013cc008a5",
