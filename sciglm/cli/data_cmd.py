@@ -164,21 +164,33 @@ def pull(names: tuple[str, ...], pull_all: bool, to: str | None, as_json: bool) 
     root = Path(to) if to else cache_root()
     done: list[dict] = []
     skipped: list[str] = []
+    failed: list[str] = []
     for source in chosen:
         if pull_all and source.origin == "none":
             skipped.append(f"{source.name} (no automatic download)")
             continue
         manifest = read_manifest(source, root)
         if manifest is None:
-            manifest = do_pull(source, root, progress=lambda line: console.print(line))
+            try:
+                manifest = do_pull(source, root, progress=lambda line: console.print(line))
+            except SciglmError as exc:
+                if len(chosen) == 1:
+                    raise
+                failed.append(str(exc))
+                console.print(f"[red]failed:[/] {exc}")
+                continue
         done.append({"name": source.name, "rows": {s: i["rows"] for s, i in
                                                    manifest["splits"].items()}})
     if as_json:
-        print_json({"mirror": str(root), "pulled": done, "skipped": skipped})
-        return
-    for entry in done:
-        counts = ", ".join(f"{s} {n}" for s, n in entry["rows"].items())
-        console.print(f"{entry['name']}: {counts}")
-    for line in skipped:
-        console.print(f"[yellow]skipped:[/] {line}")
-    console.print(f"mirror: {root}")
+        print_json({"mirror": str(root), "pulled": done, "skipped": skipped, "failed": failed})
+    else:
+        for entry in done:
+            counts = ", ".join(f"{s} {n}" for s, n in entry["rows"].items())
+            console.print(f"{entry['name']}: {counts}")
+        for line in skipped:
+            console.print(f"[yellow]skipped:[/] {line}")
+        console.print(f"mirror: {root}")
+    if failed:
+        names = ", ".join(line.split(":", 1)[0] for line in failed)
+        raise SciglmError(f"{len(failed)} of {len(chosen)} set(s) not pulled ({names}); the "
+                          f"others are complete in {root}")

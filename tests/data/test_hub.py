@@ -161,3 +161,21 @@ def test_sciinstruct_training_files_array_or_lines(env: Path) -> None:
     records = read_records("sciinstruct")
     assert len(records) == 7 and records[3]["summary"] == "F = mg = 1 * 9.8 N."
     assert find_data_card("sciinstruct") is None
+
+
+def test_pull_all_keeps_what_worked_and_names_what_did_not(env: Path,
+                                                           capsys: pytest.CaptureFixture) -> None:
+    mirror = env / "all"
+    code, out, err = run(["data", "pull", "--all", "--to", str(mirror), "--json"], capsys)
+    assert code == 1
+    report = json.loads(out)
+    pulled = [entry["name"] for entry in report["pulled"]]
+    assert pulled == ["gsm8k", "math500", "mmlu", "agieval-sat-math", "sciinstruct"]
+    assert report["skipped"] == ["minif2f (no automatic download)"]
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("Error: ") and "set(s) not pulled (math, scibench" in last
+    for name in pulled:
+        assert hub.state(catalog.get_source(name), mirror) == "complete"
+    assert hub.state(catalog.get_source("ceval"), mirror) == "absent"
+    code, out, _ = run(["data", "pull", "gsm8k", "--to", str(mirror), "--json"], capsys)
+    assert code == 0 and json.loads(out)["pulled"] == [{"name": "gsm8k", "rows": {"test": 5}}]
