@@ -41,6 +41,7 @@ class DataSource:
     #: split name → file relative to a mirror folder, in the layout the loaders read.
     splits: dict[str, str]
     hub_id: str | None = None
+    #: the pinned commit: of the Hub repository, or of the GitHub repository of ``urls``.
     revision: str | None = None
     #: split name → file (or ``config/split``) inside the Hub repository, where it differs.
     hub_files: dict[str, str] = field(default_factory=dict)
@@ -173,7 +174,7 @@ _BUILTIN = (
                            "scieval-valid.json"),
               "dev": _gh("OpenDFM/SciEval", "aa61a9dfe75f55145492517fac0b7f05220b0d72",
                          "scieval-dev.json")},
-        licence="unstated", loader="scieval",
+        revision="aa61a9dfe75f55145492517fac0b7f05220b0d72", licence="unstated", loader="scieval",
         rows={"valid": 1441, "dev": 70},
         citation="Sun et al., 2023, SciEval: A Multi-Level Large Language Model Evaluation "
                  "Benchmark for Scientific Research, arXiv 2308.13149",
@@ -185,7 +186,8 @@ _BUILTIN = (
         {"test": "gaokao-bench/gaokao_stem.jsonl"},
         urls={"test": _gh("OpenLMLab/GAOKAO-Bench", "6dbb24f8d8439041e5431c4c184a582182a6ce9c",
                           *(f"Data/{f}.json" for f in GAOKAO_FILES))},
-        adapter="gaokao", licence="Apache-2.0", loader="gaokao", rows={"test": 1354},
+        revision="6dbb24f8d8439041e5431c4c184a582182a6ce9c", adapter="gaokao",
+        licence="Apache-2.0", loader="gaokao", rows={"test": 1354},
         citation="Zhang et al., 2023, Evaluating the Performance of Large Language Models on "
                  "GAOKAO Benchmark, arXiv 2305.12474",
         homepage="https://github.com/OpenLMLab/GAOKAO-Bench",
@@ -210,7 +212,7 @@ _BUILTIN = (
         "agieval-sat-math", "AGIEval SAT-Math", {"test": "agieval/sat-math.jsonl"},
         urls={"test": _gh("ruixiangcui/AGIEval", "5c77d073fda993f1652eaae3cf5d04cc5fd21d40",
                           "data/v1/sat-math.jsonl")},
-        licence="MIT", rows={"test": 220},
+        revision="5c77d073fda993f1652eaae3cf5d04cc5fd21d40", licence="MIT", rows={"test": 220},
         citation="Zhong et al., 2023, AGIEval: A Human-Centric Benchmark for Evaluating "
                  "Foundation Models, arXiv 2304.06364",
         homepage="https://github.com/ruixiangcui/AGIEval",
@@ -220,7 +222,8 @@ _BUILTIN = (
         "agieval-aqua", "AGIEval AQuA-RAT", {"test": "agieval/aqua-rat.jsonl"},
         urls={"test": _gh("ruixiangcui/AGIEval", "5c77d073fda993f1652eaae3cf5d04cc5fd21d40",
                           "data/v1/aqua-rat.jsonl")},
-        licence="Apache-2.0", rows={"test": 254},
+        revision="5c77d073fda993f1652eaae3cf5d04cc5fd21d40", licence="Apache-2.0",
+        rows={"test": 254},
         citation="Zhong et al., 2023, AGIEval (arXiv 2304.06364); Ling et al., 2017, Program "
                  "Induction by Rationale Generation (ACL)",
         homepage="https://github.com/ruixiangcui/AGIEval",
@@ -230,7 +233,7 @@ _BUILTIN = (
         {"test": "deepmind-mathematics/test.jsonl"},
         urls={"test": _gh("TIGER-AI-Lab/MAmmoTH2", "9c67cb137b87e3c2f68ab412c6731b1f47a51b55",
                           "math_eval/dataset/deepmind/deepmind.json")},
-        adapter="mathematics", licence="MIT",
+        revision="9c67cb137b87e3c2f68ab412c6731b1f47a51b55", adapter="mathematics", licence="MIT",
         rows={"test": 1000},
         citation="Saxton et al., 2019, Analysing Mathematical Reasoning Abilities of Neural "
                  "Models, ICLR", homepage="https://github.com/google-deepmind/mathematics_dataset",
@@ -264,7 +267,7 @@ _BUILTIN = (
         urls={s: _gh("THUDM/SciGLM", "685e5848da0a31d5976313fef7df3afd2074ce56",
                      f"self_reflective_annotation/data_classifier/data/rm_{s}.json")
               for s in ("valid", "test", "train")},
-        adapter="quality", licence="unstated",
+        revision="685e5848da0a31d5976313fef7df3afd2074ce56", adapter="quality", licence="unstated",
         rows={"valid": 1414, "test": 942},
         citation="Zhang et al., 2024, SciGLM (arXiv 2401.07950)",
         homepage="https://github.com/THUDM/SciGLM",
