@@ -61,7 +61,7 @@ def data() -> None:
       sciglm data list
       sciglm data info sciinstruct
       sciglm data pull gsm8k math500
-      sciglm data pull --all --to /shared/sciglm-data   # then SCIGLM_DATA=/shared/sciglm-data
+      sciglm data pull --all --to /data/sciglm-mirror   # then SCIGLM_DATA=/data/sciglm-mirror
     """
 
 
