@@ -153,12 +153,16 @@ def _hub_rows(source: DataSource, spec: str, resolved: dict[str, str]) -> Iterat
             config = None if config in ("", "default") else config
         what = f"{source.hub_id}@{(revision or 'main')[:12]} {part}"
         try:
-            builder = datasets.load_dataset_builder(path, name=config, revision=revision,
-                                                    cache_dir=_datasets_cache(), **kwargs)
-            builder.download_and_prepare()
-            table = builder.as_dataset(split=split)
+            builder, table = _prepare(path, config, split, revision, kwargs)
         except Exception as exc:  # noqa: BLE001 - datasets/hub raise many kinds
-            raise _download_error(source, what, exc) from exc
+            if "script" not in str(exc).lower() or Path(path).is_dir():
+                raise _download_error(source, what, exc) from exc
+            # a repository that still ships a loading script (unsupported since datasets 4):
+            # read the Hub's own Parquet conversion of the same data instead
+            try:
+                builder, table = _prepare(path, config, split, PARQUET_REVISION, kwargs)
+            except Exception as again:  # noqa: BLE001
+                raise _download_error(source, what, again) from again
         for name, feature in table.features.items():
             if isinstance(feature, datasets.Image):
                 table = table.cast_column(name, datasets.Image(decode=False))
@@ -168,6 +172,21 @@ def _hub_rows(source: DataSource, spec: str, resolved: dict[str, str]) -> Iterat
         resolved[part] = str(getattr(builder, "hash", "") or "")
         for number, row in enumerate(table, start=1):
             yield what, number, subset, dict(row)
+
+
+#: The branch where the Hub keeps a Parquet conversion of every public dataset.
+PARQUET_REVISION = "refs/convert/parquet"
+
+
+def _prepare(path: str, config: str | None, split: str, revision: str | None,
+             kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """Download and prepare one config through ``datasets``; the builder and the split."""
+    import datasets
+
+    builder = datasets.load_dataset_builder(path, name=config, revision=revision,
+                                            cache_dir=_datasets_cache(), **kwargs)
+    builder.download_and_prepare()
+    return builder, builder.as_dataset(split=split)
 
 
 def _datasets_cache() -> str:

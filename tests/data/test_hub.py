@@ -4,6 +4,7 @@ folder laid out like the Hub repositories, the cache in offline mode, broken pul
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -107,8 +108,6 @@ def test_schema_mismatch_names_file_row_and_field(env: Path) -> None:
     del bad[2]["answer"]
     bad[2]["solution"] = "x"
     upstream = build_hub(env / "bad-upstream", gsm8k=bad)
-    import os
-
     os.environ[hub.HUB_DIR_ENV] = str(upstream)
     with pytest.raises(InputError) as info:
         hub.pull(catalog.get_source("gsm8k"), env / "mirror")
@@ -179,3 +178,25 @@ def test_pull_all_keeps_what_worked_and_names_what_did_not(env: Path,
     assert hub.state(catalog.get_source("ceval"), mirror) == "absent"
     code, out, _ = run(["data", "pull", "gsm8k", "--to", str(mirror), "--json"], capsys)
     assert code == 0 and json.loads(out)["pulled"] == [{"name": "gsm8k", "rows": {"test": 5}}]
+
+
+def test_repository_with_a_loading_script_falls_back_to_the_parquet_branch(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """datasets>=4 refuses loading scripts; the Hub's Parquet conversion is read instead."""
+    import datasets
+
+    local = Path(os.environ[hub.HUB_DIR_ENV])
+    monkeypatch.delenv(hub.HUB_DIR_ENV)
+    real = datasets.load_dataset_builder
+    asked: list[str | None] = []
+
+    def fake(path: str, name: str | None = None, revision: str | None = None, **kwargs):
+        asked.append(revision)
+        if revision != hub.PARQUET_REVISION:
+            raise RuntimeError("Dataset scripts are no longer supported, but found gsm8k.py")
+        return real(str(local / path), name=name, **kwargs)
+
+    monkeypatch.setattr(datasets, "load_dataset_builder", fake)
+    rows = list(hub.upstream_rows(catalog.get_source("gsm8k"), "test"))
+    assert rows == gsm8k_rows()
+    assert asked == [catalog.get_source("gsm8k").revision, hub.PARQUET_REVISION]
