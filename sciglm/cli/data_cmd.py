@@ -55,6 +55,8 @@ def data() -> None:
     A set is read from --data-dir / $SCIGLM_DATA (a mirror folder) when it is there, else
     from the cache ($HF_HOME/sciglm/data), else downloaded into the cache. Offline
     (HF_HUB_OFFLINE=1 / HF_DATASETS_OFFLINE=1) nothing is downloaded.
+    $SCIGLM_HUB_DIR names local copies of the upstream repositories (DIR/openai/gsm8k
+    laid out as on the Hub, DIR/github.com/OWNER/REPO/PATH) to use instead of the network.
 
     \b
     Examples:

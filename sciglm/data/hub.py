@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sciglm.answers.extract import last_boxed
-from sciglm.catalog.data import CATALOG, CEVAL_HARD, DataSource, get_source
+from sciglm.catalog.data import CEVAL_HARD, DataSource, get_source
 from sciglm.errors import InputError, SciglmError
 
 HUB_DIR_ENV = "SCIGLM_HUB_DIR"
@@ -480,7 +480,3 @@ ADAPTERS: dict[str, Adapter] = {
     "ceval": _ceval, "mmlu": _mmlu, "mathematics": _mathematics, "gaokao": _gaokao,
     "sciinstruct": _sciinstruct, "quality": _quality}
 
-
-def sources(names: list[str] | tuple[str, ...]) -> list[DataSource]:
-    """Catalogue entries by name, or all of them for an empty list."""
-    return [get_source(n) for n in names] if names else list(CATALOG.values())
