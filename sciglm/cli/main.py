@@ -14,6 +14,7 @@ from sciglm import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "plugins": ("sciglm.cli.plugins_cmd:plugins_cmd", "List installed subject plugins."),
     "questions": ("sciglm.cli.questions_cmd:questions", "Load and show normalized questions."),
+    "data": ("sciglm.cli.data_cmd:data", "List, inspect and download the public data sets."),
     "verify": (
         "sciglm.cli.verify_cmd:verify",
         "Check model answers and proofs against references.",
