@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sciglm.errors import SciglmError
+from sciglm.models.layout import read_model_type
 from sciglm.models.resolve import resolve_model
 
 
@@ -18,6 +20,11 @@ def load_config(name_or_path: str, trust_remote_code: bool = False) -> tuple[str
     from transformers import AutoConfig
 
     resolved = resolve_model(name_or_path, convert=False if trust_remote_code else None)
+    if read_model_type(Path(resolved)) == "chatglm" and not trust_remote_code:
+        raise SciglmError(
+            f"{resolved} is an original ChatGLM checkpoint (remote code, breaks on transformers >= "
+            "4.45) and conversion is off (--no-convert): drop --no-convert to convert it once "
+            "into the cache, or pass --trust-remote-code with an old transformers")
     try:
         config = AutoConfig.from_pretrained(resolved, trust_remote_code=trust_remote_code)
     except (OSError, ValueError) as exc:
@@ -25,11 +32,6 @@ def load_config(name_or_path: str, trust_remote_code: bool = False) -> tuple[str
         raise SciglmError(f"model {name_or_path!r}: {resolved} is not a model folder transformers "
                           f"can read ({first}); pass a local Hugging Face folder with --model "
                           "PATH, or --model embedded") from exc
-    if config.model_type == "chatglm" and not trust_remote_code:
-        raise SciglmError(
-            f"{resolved} is an original ChatGLM checkpoint (remote code, breaks on transformers >= "
-            "4.45) and conversion is off (--no-convert): drop --no-convert to convert it once "
-            "into the cache, or pass --trust-remote-code with an old transformers")
     return resolved, config
 
 
