@@ -87,11 +87,11 @@ def list_cmd(as_json: bool) -> None:
     if not found:
         console.print(f"no converted models in {cache.root()}")
         return
-    print_table(f"converted models in {cache.root()}",
-                ["key", "source", "revision", "size", "converter", "converted"],
-                [[e.get("key"), e.get("source"), str(e.get("revision", ""))[:12],
+    print_table(f"converted models in {cache.root()} (--json for keys and paths)",
+                ["source", "revision", "size", "converter", "converted"],
+                [[e.get("source"), str(e.get("revision", ""))[:12],
                   _size(int(e.get("size_bytes", 0))), e.get("converter_version"),
-                  e.get("converted_at")] for e in found])
+                  str(e.get("converted_at", ""))[:10]] for e in found])
 
 
 @models.command("rm")
