@@ -72,11 +72,15 @@ def fetch(repo_id: str, revision: str) -> Path:
     """The local snapshot folder of ``repo_id`` at ``revision``, downloaded if needed."""
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
-        IncompleteSnapshotError,
         LocalEntryNotFoundError,
         RepositoryNotFoundError,
         RevisionNotFoundError,
     )
+
+    try:  # huggingface_hub >= 1.x tells a partial snapshot apart
+        from huggingface_hub.errors import IncompleteSnapshotError
+    except ImportError:  # pragma: no cover - older huggingface_hub
+        IncompleteSnapshotError = LocalEntryNotFoundError  # noqa: N806
 
     cache = hub_cache_dir()
     common = dict(repo_id=repo_id, revision=revision, cache_dir=str(cache),
