@@ -68,6 +68,15 @@ def _choose_weights(repo_id: str, revision: str) -> str:
                       "pytorch_model*.bin weights")
 
 
+def network_errors() -> tuple[type[BaseException], ...]:
+    """What huggingface_hub raises when the Hub cannot be reached (its HTTP library's base
+    error, whichever library that is, and OS-level connection errors)."""
+    from huggingface_hub import errors
+
+    base = getattr(errors, "HTTPError", None)
+    return (OSError, base) if isinstance(base, type) else (OSError,)
+
+
 def fetch(repo_id: str, revision: str) -> Path:
     """The local snapshot folder of ``repo_id`` at ``revision``, downloaded if needed."""
     from huggingface_hub import snapshot_download
@@ -91,9 +100,7 @@ def fetch(repo_id: str, revision: str) -> Path:
             kinds = [_choose_weights(repo_id, revision)]
         except (RepositoryNotFoundError, RevisionNotFoundError) as exc:
             raise SciglmError(f"{repo_id}@{revision}: not on the Hub ({_first_line(exc)})") from exc
-        except SciglmError:
-            raise
-        except Exception:  # noqa: BLE001 - no network: fall back to the cache below
+        except network_errors():  # no network, Hub down: fall back to the cache below
             kinds = ["safetensors", "bin"]
         else:
             try:

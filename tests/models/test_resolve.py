@@ -182,3 +182,86 @@ def test_catalogue_entries_are_pinned() -> None:
     assert get_model("ZD21/sciglm-6b") is CATALOG["sciglm-6b"]
     with pytest.raises(SciglmError, match="unknown model 'gpt-5'"):
         get_model("gpt-5")
+
+
+def _real_snapshot_download():
+    from huggingface_hub import snapshot_download
+
+    return snapshot_download
+
+
+REAL_SNAPSHOT_DOWNLOAD = _real_snapshot_download()
+
+
+class FakeHub:
+    """Stands in for huggingface.co: a file list, and a snapshot_download that records what it
+    was asked for and copies the allowed files from a template."""
+
+    def __init__(self, files: list[str], template: Path, hub: Path, fail: Exception | None = None):
+        self.files, self.template, self.hub, self.fail = files, template, hub, fail
+        self.calls: list[dict] = []
+
+    def list_repo_files(self, repo_id: str, revision: str | None = None) -> list[str]:
+        if isinstance(self.fail, ConnectionError):
+            raise self.fail
+        return self.files
+
+    def snapshot_download(self, **kwargs: object) -> str:
+        if kwargs.get("local_files_only"):  # the cache is read by the real code
+            return REAL_SNAPSHOT_DOWNLOAD(**kwargs)
+        self.calls.append(kwargs)
+        if self.fail is not None:
+            raise self.fail
+        return str(hub_repo(self.hub, str(kwargs["repo_id"]), str(kwargs["revision"]),
+                            self.template))
+
+
+def online(monkeypatch: pytest.MonkeyPatch, fake: FakeHub) -> None:
+    import huggingface_hub
+
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr(huggingface_hub.HfApi, "list_repo_files",
+                        lambda api, repo_id, revision=None: fake.list_repo_files(repo_id, revision))
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake.snapshot_download)
+
+
+def test_online_fetch_takes_top_level_weights_not_deepspeed_states(templates, model_env,
+                                                                   monkeypatch) -> None:
+    from fnmatch import fnmatch
+
+    files = ["config.json", "tokenizer.model", "modeling_chatglm.py", "latest",
+             "pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin",
+             "pytorch_model.bin.index.json", "global_step992/mp_rank_00_model_states.pt",
+             "global_step992/zero_pp_rank_0_mp_rank_00_optim_states.pt"]
+    fake = FakeHub(files, templates["bin-sharded"], model_env["hub"])
+    online(monkeypatch, fake)
+    resolve_model("zd21/SciGLM-6B")
+    (call,) = fake.calls
+    assert call["revision"] == SCIGLM.revision
+    allowed = [f for f in files if any(fnmatch(f, p) for p in call["allow_patterns"])
+               and not any(fnmatch(f, p) for p in call["ignore_patterns"])]
+    assert allowed == [f for f in files if "/" not in f]
+
+
+def test_online_deepspeed_only_repository_is_refused_before_downloading(templates, model_env,
+                                                                       monkeypatch) -> None:
+    fake = FakeHub(["config.json", "latest", "global_step992/mp_rank_00_model_states.pt"],
+                   templates["deepspeed-only"], model_env["hub"])
+    online(monkeypatch, fake)
+    with pytest.raises(SciglmError, match="only a DeepSpeed checkpoint global_step992/"):
+        resolve_model("zd21/SciGLM-6B")
+    assert fake.calls == []
+
+
+def test_broken_download_and_unreachable_hub_are_one_line(templates, model_env,
+                                                          monkeypatch) -> None:
+    fake = FakeHub(["config.json", "model.safetensors"], templates["safetensors"],
+                   model_env["hub"], fail=OSError("connection reset mid-file\ntraceback..."))
+    online(monkeypatch, fake)
+    with pytest.raises(SciglmError) as info:
+        resolve_model("chatglm3-6b-base")
+    assert "download into" in str(info.value) and "connection reset mid-file" in str(info.value)
+    assert "run the command again to resume" in str(info.value) and "\n" not in str(info.value)
+    fake.fail = ConnectionError("no route to host")
+    with pytest.raises(SciglmError, match="not in the Hugging Face cache.*Hub cannot be reached"):
+        resolve_model("chatglm3-6b-base")
