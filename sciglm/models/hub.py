@@ -32,14 +32,17 @@ def hub_cache_dir() -> Path:
 
 
 def offline() -> bool:
-    """``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) set to a true value."""
+    """``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) set to a true value, now or when
+    huggingface_hub was imported."""
+    from huggingface_hub import constants
+
     value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    return value.strip().lower() in ("1", "true", "yes", "on") or bool(constants.HF_HUB_OFFLINE)
 
 
 def download_hint(repo_id: str, revision: str) -> str:
     return (f"`hf download {repo_id} --revision {revision} --exclude '*/*'` "
-            "(with network), or pass a local folder")
+            "(with network), or pass a local folder (--model embedded for a smoke run)")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -220,6 +220,7 @@ def online(monkeypatch: pytest.MonkeyPatch, fake: FakeHub) -> None:
     import huggingface_hub
 
     monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(huggingface_hub.HfApi, "list_repo_files",
                         lambda api, repo_id, revision=None: fake.list_repo_files(repo_id, revision))
     monkeypatch.setattr(huggingface_hub, "snapshot_download", fake.snapshot_download)
