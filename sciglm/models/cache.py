@@ -82,7 +82,11 @@ def ensure(key: str, meta: dict[str, Any], build: Callable[[Path], None]) -> Pat
         tmp = base / f"{key}.partial-{os.getpid()}"
         tmp.mkdir()
         start = time.monotonic()
-        build(tmp)
+        try:
+            build(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)  # a failed conversion leaves nothing behind
+            raise
         info = {**meta, "key": key, "size_bytes": folder_size(tmp),
                 "converted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "seconds": round(time.monotonic() - start, 1)}

@@ -266,3 +266,16 @@ def test_broken_download_and_unreachable_hub_are_one_line(templates, model_env,
     fake.fail = ConnectionError("no route to host")
     with pytest.raises(SciglmError, match="not in the Hugging Face cache.*Hub cannot be reached"):
         resolve_model("chatglm3-6b-base")
+
+
+def test_failed_conversion_leaves_nothing(templates, model_env, monkeypatch) -> None:
+    hub_repo(model_env["hub"], BASE.hub_id, BASE.revision, templates["safetensors"])
+
+    def broken(src: Path, dst: Path, dtype: str | None = None) -> Path:
+        (Path(dst) / "config.json").write_text("{}")
+        raise SciglmError(f"{src}: unexpected tensor 'x' in a ChatGLM3 checkpoint")
+
+    monkeypatch.setattr("sciglm.train.convert_chatglm3.convert", broken)
+    with pytest.raises(SciglmError, match="unexpected tensor"):
+        resolve_model("chatglm3-6b-base")
+    assert cache.entries() == [] and not list(cache.root().glob("*.partial-*"))
