@@ -62,7 +62,7 @@ def _convert(layout: Layout, source: str, revision: str, key: str) -> Path:
         cache.say(f"converting {source}@{revision[:12]} (original ChatGLM) to native "
                   f"GlmForCausalLM once, into {entry}; later uses are instant")
         start = time.monotonic()
-        with _spinner(f"converting {source}"):
+        with _Spinner(f"converting {source}"):
             convert_chatglm3.convert(layout.folder, tmp)
         cache.say(f"converted {source} in {time.monotonic() - start:.1f} s")
 
@@ -71,14 +71,14 @@ def _convert(layout: Layout, source: str, revision: str, key: str) -> Path:
     return cache.ensure(key, meta, build)
 
 
-class _spinner:
+class _Spinner:
     """A rich spinner with elapsed time on a terminal; nothing when piped."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.status = None
 
-    def __enter__(self) -> _spinner:
+    def __enter__(self) -> _Spinner:
         from rich.console import Console
 
         console = Console(stderr=True)
