@@ -162,7 +162,8 @@ def main() -> None:
     theirs, theirs_s, killed = run_math_verify(pairs)
     rows = [("sciglm verify", score(pairs, ours), ours_s),
             ("math-verify (its tests' config)", score(pairs, theirs), theirs_s)]
-    print(f"{'checker':34} {'agree':>13} {'false pos.':>10} {'misses':>7} {'null':>5} {'seconds':>8}")
+    header = f"{'checker':34} {'agree':>13} {'false pos.':>10} {'misses':>7} {'null':>5}"
+    print(f"{header} {'seconds':>8}")
     for name, result, seconds in rows:
         share = f"{result['agree']}/{n} {100 * result['agree'] / n:.1f}%"
         print(f"{name:34} {share:>13} {len(result['false_positives']):>10} "

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 MAX_SCAN = 200_000  # characters of a response that are scanned; longer ones are refused
 
 _ANSWER_IS = re.compile(
-    r"(?:final answer|the answer|answer)\s*(?:is|:|=)\s*[:：]?\s*(.{1,300}?)(?:\n|$)",
+    r"(?:final answer|the answer|answer)\s*(?:is|:|=)\s*[:：]?\s*(.+?)(?:\n|$)",
     re.IGNORECASE,
 )
-_HASHES = re.compile(r"####\s*(.{1,200}?)\s*(?:\n|$)")
+_HASHES = re.compile(r"####[ \t]*(.+?)\s*(?:\n|$)")
 _CHOICE = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?(?![A-Za-z])")
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _DELIMITER = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
@@ -44,7 +44,9 @@ _LATEX_WORDS = re.compile(
 )
 # What may stand between the boxes of one answer: punctuation, spacing, "and", "or", a
 # short label ("for part (a)"), maths delimiters.
-_CONNECTOR_NOISE = re.compile(r"\\(?:quad|qquad|text|mathrm|textbf)\b|\\[,;:! ]|[\s$~{}\\()\[\],;&]")
+_CONNECTOR_NOISE = re.compile(
+    r"\\(?:quad|qquad|text|mathrm|textbf)\b|\\[,;:! ]|[\s$~{}\\()\[\],;&]"
+)
 MAX_CONNECTOR = 40  # characters between two boxes of the same answer
 MAX_CONNECTOR_WORDS = 4
 
@@ -106,7 +108,7 @@ def _unwrap(content: str) -> str:
 
 
 def boxed_contents(text: str) -> list[str]:
-    r"""Contents of every ``\boxed{...}`` / ``\fbox{...}`` with balanced braces, in order of opening.
+    r"""Contents of every ``\boxed{...}``/``\fbox{...}`` with balanced braces, in opening order.
 
     One pass over the text with a stack of open braces, so nested or unclosed boxes cost
     linear time. Text longer than :data:`MAX_SCAN` has none (it is not scanned).
@@ -178,7 +180,7 @@ class Span:
 
 
 def math_spans(text: str) -> list[Span]:
-    """Every closed maths span, left to right, in one pass (no length limit, no regex backtracking)."""
+    """Every closed maths span, left to right, in one pass (no length limit, no backtracking)."""
     if len(text) > MAX_SCAN:
         return []
     spans: list[Span] = []
@@ -224,7 +226,7 @@ def standalone_numbers(text: str) -> list[re.Match[str]]:
 
 
 def is_expression(text: str) -> bool:
-    """Whether ``text`` is a bare answer (``\\frac{10}{9}``, ``[1, 2, 3]``, ``x = y``), not prose."""
+    """Whether ``text`` is a bare answer (``\\frac{10}{9}``, ``[1, 2]``, ``x = y``), not prose."""
     text = text.strip()
     if not text or "$" in text or "\n" in text:
         return False
@@ -313,7 +315,7 @@ def choice_letter(text: str, n_choices: int = 10) -> str | None:
             match = _CHOICE.search(_plain(candidate))
             if match and match.group(1) in letters and len(candidate.strip()) <= 40:
                 return match.group(1)
-    stripped = _plain(text).strip(".").strip("()")
+    stripped = _plain(text).strip(".").strip("()") if len(text) <= 200 else ""
     if len(stripped) == 1 and stripped in letters:
         return stripped
     return None
@@ -321,7 +323,7 @@ def choice_letter(text: str, n_choices: int = 10) -> str | None:
 
 def _plain(text: str) -> str:
     r"""``$\text{(E)}$`` → ``(E)``: maths delimiters, ``\text{}`` wrappers and bold stripped."""
-    text = re.sub(r"\\(?:text|textbf|mathrm|mathbf|mbox)\s*\{([^{}]*)\}", r"\1", text[:200])
+    text = re.sub(r"\\(?:text|textbf|mathrm|mathbf|mbox)\s*\{([^{}]*)\}", r"\1", text)
     text = text.replace("\\(", "").replace("\\)", "").replace("**", "")
     return text.strip().strip("$").strip()
 
