@@ -29,6 +29,8 @@ _NUMBER = re.compile(
     r"(?<![\w.^\\])-?(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:/\d+)?%?"
 )
 _LETTERS_THEN_DIGIT = re.compile(r"[A-Za-z]+\d")
+_POWER_AFTER = re.compile(r"\s*[\^_]")
+_POWER_BEFORE = re.compile(r"[\^_]\s*\{?\s*$")
 _MARKER = re.compile(
     r"final\s+answer(?:\s+is)?\s*[:：]?|(?:the\s+)?answer\s+is\s*[:：]?|\banswer\s*[:：]"
     r"|答案(?:是|为)?\s*[:：]?",
@@ -221,6 +223,10 @@ def standalone_numbers(text: str) -> list[re.Match[str]]:
             continue
         if _LETTERS_THEN_DIGIT.match(text, match.end()):
             continue  # 2H2O: a coefficient of a formula, not a number
+        if _POWER_AFTER.match(text, match.end()) or _POWER_BEFORE.search(
+            text, max(0, match.start() - 4), match.start()
+        ):
+            continue  # 10^{3}: the base or the exponent alone is a fragment of a power
         found.append(match)
     return found
 
@@ -345,8 +351,8 @@ def stated_answer(text: str) -> str | None:
     last "final answer is …"/"the answer is …" sentence; the whole response when it is a bare
     expression; the last sentence's maths span or lone number. Never digits inside a word.
     """
-    if len(text) > MAX_SCAN:
-        return None
+    if refusal(text):
+        return None  # too long, or cut off inside a box: no answer is read from part of it
     boxes = final_boxes(text)
     stated = stated_sentence(text)
     if boxes and not (stated and stated[2] and stated[1] > boxes[-1].end):
