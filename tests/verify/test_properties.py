@@ -25,7 +25,8 @@ from sciglm.verify.pool import VerifierPool
 
 TOKENS = [
     "\\boxed{", "\\fbox{", "{", "}", "$", "$$", "\\(", "\\)", "\\[", "\\]", "^", "_", "^{",
-    "\\frac{", "\\sqrt{", "(", ")", "[", "]", ",", ".", " ", "\n", "1", "2", "7", "42", "-", "+", "=",
+    "\\frac{", "\\sqrt{", "(", ")", "[", "]", ",", ".", " ", "\n", "1", "2", "7", "42", "-", "+",
+    "=",
     "the answer is ", "Final Answer: ", "#### ", "x", "H2O", "AZYUK2A", "\\text{ and }", "\\!",
 ]
 adversarial = st.lists(st.sampled_from(TOKENS), max_size=300).map("".join)
