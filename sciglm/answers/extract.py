@@ -38,7 +38,7 @@ _MARKER = re.compile(
 )
 _QUOTES = re.compile(r"^(?:\\?[\"'“”])+|(?:\\?[\"'“”])+$")  # "…", \"…\" around an answer
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|。|\n")
-_COPULA = re.compile(r"\b(?:is|are|equals|be)\b|=")
+_COPULA = re.compile(r"\b(?:is|are|equals|be)\b")
 _PROSE_WORD = re.compile(r"[A-Za-z]{3,}")
 _LATEX_WORDS = re.compile(
     r"\\(?:text|mathrm|textbf|mbox|operatorname|mathbf|textnormal|begin|end)\s*\{[^{}]*\}"
@@ -56,9 +56,9 @@ MAX_CONNECTOR_WORDS = 4
 def refusal(text: str) -> str | None:
     r"""Why ``text`` cannot be judged whole, or ``None``: too long to scan, or cut off in a box."""
     if len(text) > MAX_SCAN:
-        return f"response too long to scan whole ({len(text)} characters, limit {MAX_SCAN})"
-    boxes, unclosed = _scan_boxes(text)
-    if unclosed is not None and (not boxes or unclosed > boxes[-1].start):
+        return f"text too long to scan whole ({len(text)} characters, limit {MAX_SCAN})"
+    _, unclosed = _scan_boxes(text)
+    if unclosed is not None:  # every later box lies inside it: nothing after it is whole
         return "the last \\boxed{ is never closed: the answer is cut off"
     return None
 
@@ -248,34 +248,51 @@ def _sentence(text: str, start: int, inside: _Inside) -> str:
 
 
 def answer_in_sentence(sentence: str) -> str | None:
-    """The answer a stated sentence gives: "The largest $n$ is 34" → ``34``."""
-    inside = _Inside(math_spans(sentence))
-    cut = 0
-    for match in _COPULA.finditer(sentence):
-        if not inside(match.start()):
-            cut = match.end()
-    rest = sentence[cut:].strip().rstrip(".").strip()
-    if not rest:
-        return None
-    boxed = joined_boxes(rest)
+    """The answer a stated sentence gives: "The largest $n$ is 34" → ``34``.
+
+    A sentence that opens with the answer (``$28\\%$``, "5, which is the count") gives that;
+    otherwise the answer follows the first "is"/"are"/"be"/"equals" outside maths.
+    """
+    sentence = _QUOTES.sub("", sentence.strip().rstrip(".").strip()).strip()
+    boxed = joined_boxes(sentence)
     if boxed:
         return boxed
-    rest = _QUOTES.sub("", rest).strip()
-    spans = math_spans(rest)
-    if spans and spans[0].start == 0:
-        gaps = [rest[a.end : b.start] for a, b in zip(spans, spans[1:], strict=False)]
-        gaps.append(rest[spans[-1].end :])
-        if len(spans) > 1 and all(_is_connector(gap) for gap in gaps):
-            return ", ".join(span.content for span in spans)  # "$12$ and $13$"
-        return spans[0].content or None
+    opening = _opening_answer(sentence)
+    if opening:
+        return opening
+    inside = _Inside(math_spans(sentence))
+    copula = next((m for m in _COPULA.finditer(sentence) if not inside(m.start())), None)
+    rest = _QUOTES.sub("", sentence[copula.end() :].strip()).strip() if copula else sentence
+    if not rest:
+        return None
+    if copula and (opening := _opening_answer(rest)):
+        return opening
     if is_expression(rest):
         return rest
     numbers = standalone_numbers(rest)
     if len(numbers) == 1:
         return numbers[0].group(0)
+    spans = math_spans(rest)
     if len(spans) == 1:
         return spans[0].content or None
     return rest
+
+
+def _opening_answer(text: str) -> str | None:
+    """The answer ``text`` opens with: its maths span(s), or its only number, else ``None``."""
+    spans = math_spans(text)
+    if spans and spans[0].start == 0:
+        gaps = [text[a.end : b.start] for a, b in zip(spans, spans[1:], strict=False)]
+        gaps.append(text[spans[-1].end :])
+        if len(spans) > 1 and all(_is_connector(gap) for gap in gaps):
+            return ", ".join(span.content for span in spans)  # "$12$ and $13$"
+        return spans[0].content or None
+    if is_expression(text):
+        return text
+    numbers = standalone_numbers(text)
+    if len(numbers) == 1 and numbers[0].start() == 0:
+        return numbers[0].group(0)
+    return None
 
 
 def stated_sentence(text: str) -> tuple[str, int, bool] | None:
