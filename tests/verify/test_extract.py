@@ -103,6 +103,9 @@ def test_hostile_text_is_scanned_in_linear_time() -> None:
         (r"\boxed{\boxed{3}}", "3"),
         # the answer inside a "final answer" sentence, not the first maths span in it
         ("Final Answer: The largest $n$ is 34.", "34"),
+        ("The answer is 5, which is the number of apples left.", "5"),
+        ("The answer is 5 apples and 3 pears.", "5 apples and 3 pears"),
+        ("The final answer is that the count must be 12.", "12"),
         ("Final Answer: The final answer is 12,000,023. I hope it is correct.", "12,000,023"),
         ("Final Answer: Jane started growing Sphere 3 hours ago. I hope it is correct.", "3"),
         (r"Final Answer: The final answer is $28 \%$. I hope it is correct.", r"28 \%"),
