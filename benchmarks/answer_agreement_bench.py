@@ -36,6 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PAIRS = REPO / "tests" / "verify" / "data" / "answer_pairs.jsonl"
 PAIR_TIMEOUT = 10.0  # seconds math-verify may spend on one pair before it is killed
+sciglm_verdicts: dict[str, dict[str, Any]] = {}  # id -> sciglm's verdict record, for --show
 
 
 def load_pairs(path: Path) -> list[dict[str, Any]]:
@@ -64,9 +65,6 @@ def run_sciglm(pairs: list[dict[str, Any]], workers: int) -> tuple[list[bool | N
     by_id = {v["id"]: v for v in verdicts}
     sciglm_verdicts.update(by_id)
     return [by_id[pair["id"]]["correct"] for pair in pairs], seconds
-
-
-sciglm_verdicts: dict[str, dict[str, Any]] = {}
 
 
 # -- (b) math-verify, in a child process -----------------------------------------------------------
