@@ -31,6 +31,9 @@ _NUMBER = re.compile(
 _LETTERS_THEN_DIGIT = re.compile(r"[A-Za-z]+\d")
 _POWER_AFTER = re.compile(r"\s*[\^_]")
 _POWER_BEFORE = re.compile(r"[\^_]\s*\{?\s*$")
+_OPERATOR = r"(?:[+*/×÷·]|\\(?:times|cdot|div)\b)"
+_OPERATOR_AFTER = re.compile(rf"\s*{_OPERATOR}")
+_OPERATOR_BEFORE = re.compile(rf"{_OPERATOR}\s*$")
 _MARKER = re.compile(
     r"final\s+answer(?:\s+is)?\s*[:：]?|(?:the\s+)?answer\s+is\s*[:：]?|\banswer\s*[:：]"
     r"|答案(?:是|为)?\s*[:：]?",
@@ -216,7 +219,8 @@ class _Inside:
 
 
 def standalone_numbers(text: str) -> list[re.Match[str]]:
-    """Numbers that stand alone: never digits inside a word or formula (``AZYUK2A``, ``H2O``)."""
+    """Numbers that stand alone: never digits inside a word or formula (``AZYUK2A``, ``H2O``),
+    a power (``10^{3}``) or an expression (``3 + 4``)."""
     found = []
     for match in _NUMBER.finditer(text):
         if not match.group(0) or not any(c.isdigit() for c in match.group(0)):
@@ -227,6 +231,10 @@ def standalone_numbers(text: str) -> list[re.Match[str]]:
             text, max(0, match.start() - 4), match.start()
         ):
             continue  # 10^{3}: the base or the exponent alone is a fragment of a power
+        if _OPERATOR_AFTER.match(text, match.end()) or _OPERATOR_BEFORE.search(
+            text, max(0, match.start() - 8), match.start()
+        ):
+            continue  # 3 + 4: an operand alone is a fragment of an expression
         found.append(match)
     return found
 
@@ -381,7 +389,7 @@ def stated_answer(text: str) -> str | None:
         found = answer_in_sentence(stated[0])
         if found:
             return found
-    if is_expression(text) and len(text) <= 1000:
+    if is_expression(text):  # whole, however long: the subject's size guard decides
         return text.strip().rstrip(".").strip()
     return last_expression(text)
 
