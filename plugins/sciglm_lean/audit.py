@@ -49,7 +49,7 @@ def fingerprint_command(name: str) -> str:
         "  match (← _root_.Lean.getEnv).find? target with\n"
         "  | _root_.Option.some info =>\n"
         '    _root_.Lean.logInfo m!"sciglm-fingerprint {info.type.hash} {info.levelParams}"\n'
-        f'  | _root_.Option.none => _root_.Lean.throwError "{AUDIT_ERROR} no declaration"\n'
+        '  | _root_.Option.none => _root_.Lean.throwError "sciglm-fingerprint: no declaration"\n'
     )
 
 

@@ -157,12 +157,17 @@ class LeanChecker:
         self._headers[header] = reply.env
         return reply.env
 
-    def _fingerprint(self, session: ReplSession, header_env: int, sub: Submission) -> tuple[int, str]:
-        """The challenge's type fingerprint, from a branch of the header env the proof never sees."""
+    def _fingerprint(
+        self, session: ReplSession, header_env: int, sub: Submission
+    ) -> tuple[int, str]:
+        """The challenge's type fingerprint, from a branch of the header env the proof never
+        sees."""
         key = (sub.header, sub.reference)
         if self.config.reuse_header and key in self._fingerprints:
             return self._fingerprints[key]
-        reply = session.command(sub.reference + " := by sorry", header_env, self.config.proof_timeout)
+        reply = session.command(
+            sub.reference + " := by sorry", header_env, self.config.proof_timeout
+        )
         if not isinstance(reply, CommandResult) or reply.env is None:
             raise HeaderError(f"the asked statement did not elaborate: {_describe(reply)}")
         if reply.errors:

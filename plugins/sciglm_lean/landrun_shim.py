@@ -12,8 +12,16 @@ from __future__ import annotations
 import os
 import sys
 
-VALUE_FLAGS = {"--ro", "--rox", "--rw", "--rwx", "--bind-tcp", "--connect-tcp", "--log-level",
-               "--env"}
+VALUE_FLAGS = {
+    "--ro",
+    "--rox",
+    "--rw",
+    "--rwx",
+    "--bind-tcp",
+    "--connect-tcp",
+    "--log-level",
+    "--env",
+}
 
 
 def command_of(args: list[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Read Lean source into tokens the way Lean's own tokenizer does, so the screen sees what Lean runs.
+"""Read Lean source into tokens as Lean's own tokenizer does, so the screen sees what Lean runs.
 
 Handled as Lean handles them: nested ``/- -/`` and ``--`` comments (dropped), ``«…»`` identifier
 parts (``«sorry»`` is the identifier ``sorry``), dotted names, string literals with escapes, raw
@@ -33,8 +33,8 @@ class LexError(ValueError):
 
 @dataclass(frozen=True)
 class Token:
-    """One token: ``kind``, ``text`` (an identifier's name with ``«»`` removed), ``line``, ``column``
-    (0-based), and ``start`` (offset into the source)."""
+    """One token: ``kind``, ``text`` (an identifier's name with ``«»`` removed), ``line``,
+    ``column`` (0-based), and ``start`` (offset into the source)."""
 
     kind: str
     text: str
@@ -162,7 +162,11 @@ class _Lexer:
                 j = k
             else:
                 break
-            if j + 1 < n and self.text[j] == "." and (id_begin(self.text[j + 1]) or self.text[j + 1] == "«"):
+            if (
+                j + 1 < n
+                and self.text[j] == "."
+                and (id_begin(self.text[j + 1]) or self.text[j + 1] == "«")
+            ):
                 j += 1
                 continue
             break
@@ -200,7 +204,11 @@ class _Lexer:
                 assert m is not None
                 self.emit(NUMBER, m.group(0), i)
                 i = m.end()
-            elif c == "`" and i + 1 < n and (text[i + 1] == "`" or id_begin(text[i + 1]) or text[i + 1] == "«"):
+            elif (
+                c == "`"
+                and i + 1 < n
+                and (text[i + 1] == "`" or id_begin(text[i + 1]) or text[i + 1] == "«")
+            ):
                 j = i + 1 + (text[i + 1] == "`")
                 if j < n and (id_begin(text[j]) or text[j] == "«"):
                     before = len(self.tokens)
@@ -213,7 +221,9 @@ class _Lexer:
                     i += 1
             elif c == "#" and i + 1 < n and id_begin(text[i + 1]):
                 j = i + 1
-                while j < n and (id_rest(text[j]) or text[j] == "." and j + 1 < n and id_begin(text[j + 1])):
+                while j < n and (
+                    id_rest(text[j]) or text[j] == "." and j + 1 < n and id_begin(text[j + 1])
+                ):
                     j += 1
                 self.emit(HASH_COMMAND, text[i:j], i)
                 i = j
@@ -242,7 +252,9 @@ def tokenize(text: str) -> list[Token]:
     bad = INVISIBLE.search(text)
     if bad:
         lexer = _Lexer(text)
-        raise lexer.fail(f"invisible or direction-changing character U+{ord(bad.group()):04X}", bad.start())
+        raise lexer.fail(
+            f"invisible or direction-changing character U+{ord(bad.group()):04X}", bad.start()
+        )
     lexer = _Lexer(text)
     lexer.code(0)
     return lexer.tokens

@@ -24,7 +24,9 @@ def find_bwrap() -> str | None:
 
 
 def sandboxed(
-    command: Sequence[str], writable: Sequence[Path] = (), cwd: Path | None = None,
+    command: Sequence[str],
+    writable: Sequence[Path] = (),
+    cwd: Path | None = None,
     bwrap: str | None = None,
 ) -> list[str]:
     """``command`` wrapped in bubblewrap (``bwrap`` defaults to :func:`find_bwrap`)."""

@@ -30,7 +30,7 @@ class ScreenConfig:
 
 @dataclass(frozen=True)
 class ScreenResult:
-    """``ok`` when nothing was found; otherwise ``rule`` names the finding and ``reason`` says it."""
+    """``ok`` when nothing was found; else ``rule`` names the finding and ``reason`` says it."""
 
     ok: bool
     rule: str = ""
@@ -62,8 +62,19 @@ MODIFIERS = frozenset({"private", "protected", "noncomputable"})
 PREFIX_WORDS = MODIFIERS | {"partial", "nonrec", "unsafe", "local", "scoped"}
 DECLARATIONS = frozenset({"theorem", "lemma", "def", "abbrev"})
 META_COMMANDS = frozenset(
-    {"macro", "macro_rules", "syntax", "notation", "notation3", "infix", "infixl", "infixr",
-     "prefix", "postfix", "declare_syntax_cat"}
+    {
+        "macro",
+        "macro_rules",
+        "syntax",
+        "notation",
+        "notation3",
+        "infix",
+        "infixl",
+        "infixr",
+        "prefix",
+        "postfix",
+        "declare_syntax_cat",
+    }
 )
 ALLOWED_OPTIONS = frozenset(
     {"maxHeartbeats", "maxRecDepth", "synthInstance.maxHeartbeats", "synthInstance.maxSize"}
@@ -74,13 +85,47 @@ ALLOWED_IMPORT_ROOTS = frozenset({"Mathlib", "Aesop", "Batteries", "Std", "Init"
 #: Terms and tactics that close goals without a proof, trust compiled code, or run meta code.
 SORRY = frozenset({"sorry", "admit", "sorryAx", "Lean.sorryAx"})
 NATIVE = frozenset(
-    {"native_decide", "ofReduceBool", "ofReduceNat", "reduceBool", "reduceNat", "trustCompiler",
-     "bv_decide", "implemented_by", "extern", "unsafe", "unsafeCast", "native"}
+    {
+        "native_decide",
+        "ofReduceBool",
+        "ofReduceNat",
+        "reduceBool",
+        "reduceNat",
+        "trustCompiler",
+        "bv_decide",
+        "implemented_by",
+        "extern",
+        "unsafe",
+        "unsafeCast",
+        "native",
+    }
 )
-META_TERMS = frozenset({"run_tac", "by_elab", "addDecl", "addAndCompile", "modifyEnv", "setEnv",
-                        "evalExpr", "evalConst", "unsafeIO", "unsafeBaseIO", "unsafeEIO"})
-META_NAMESPACES = ("Lean.Elab", "Lean.Meta", "Lean.Environment", "Lean.Kernel", "Lean.Compiler",
-                   "IO", "EIO", "BaseIO", "System")
+META_TERMS = frozenset(
+    {
+        "run_tac",
+        "by_elab",
+        "addDecl",
+        "addAndCompile",
+        "modifyEnv",
+        "setEnv",
+        "evalExpr",
+        "evalConst",
+        "unsafeIO",
+        "unsafeBaseIO",
+        "unsafeEIO",
+    }
+)
+META_NAMESPACES = (
+    "Lean.Elab",
+    "Lean.Meta",
+    "Lean.Environment",
+    "Lean.Kernel",
+    "Lean.Compiler",
+    "IO",
+    "EIO",
+    "BaseIO",
+    "System",
+)
 
 
 @dataclass(frozen=True)
@@ -275,7 +320,8 @@ def screen_submission(body: str, target: str, config: ScreenConfig | None = None
         after = commands[commands.index(declared[0]) + 1]
         return _fail(
             "after",
-            f"command {after.keyword!r} after the proof of {target!r} (line {after.tokens[0].line})",
+            f"command {after.keyword!r} after the proof of {target!r} "
+            f"(line {after.tokens[0].line})",
         )
     if set(declared[0].modifiers) & {"private", "protected"}:
         return _fail("statement", f"the theorem {target!r} must not be private or protected")
@@ -330,5 +376,6 @@ def same_statement(asked: str, submitted: str) -> ScreenResult:
         return OK
     return _fail(
         "statement",
-        f"statement differs from the one asked: {' '.join(got)[:200]!r} vs {' '.join(want)[:200]!r}",
+        f"statement differs from the one asked: {' '.join(got)[:200]!r} "
+        f"vs {' '.join(want)[:200]!r}",
     )

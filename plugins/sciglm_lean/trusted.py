@@ -140,17 +140,26 @@ class TrustedChecker:
             env = dict(self.env if self.env is not None else os.environ)
             env.setdefault("COMPARATOR_LANDRUN", landrun)
             command = sandboxed(
-                [*self.command, str(workspace.config)], writable=[workspace.root],
+                [*self.command, str(workspace.config)],
+                writable=[workspace.root],
                 cwd=workspace.root,
             )
             try:
                 run = subprocess.run(
-                    command, cwd=workspace.root, env=env, capture_output=True, text=True,
-                    errors="replace", timeout=self.timeout, stdin=subprocess.DEVNULL,
+                    command,
+                    cwd=workspace.root,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    errors="replace",
+                    timeout=self.timeout,
+                    stdin=subprocess.DEVNULL,
                 )
             except subprocess.TimeoutExpired:
                 return Verdict(
-                    None, None, f"the trusted check timed out after {self.timeout:g}s",
+                    None,
+                    None,
+                    f"the trusted check timed out after {self.timeout:g}s",
                     {"trusted": "timeout"},
                 )
             except OSError as exc:
@@ -158,13 +167,15 @@ class TrustedChecker:
         tail = (run.stderr.strip() or run.stdout.strip())[-400:]
         if run.returncode != 0:
             return Verdict(
-                None, None,
+                None,
+                None,
                 f"the trusted check did not confirm the proof (comparator exit "
                 f"{run.returncode}): {tail}"[:800],
                 {"trusted": "not confirmed"},
             )
         return Verdict(
-            True, None,
+            True,
+            None,
             "Lean accepted the proof: exact statement, permitted axioms, kernel replay "
             f"(comparator in {sandbox})",
             {"axioms_permitted": list(PERMITTED_AXIOMS), "sandbox": sandbox},
