@@ -35,9 +35,21 @@ def main() -> None:
     if config["permitted_axioms"] != ["propext", "Classical.choice", "Quot.sound"]:
         sys.exit("fake comparator: unexpected permitted axioms")
     step = subprocess.run(
-        [os.environ["COMPARATOR_LANDRUN"], "--best-effort", "--ro", "/", "--rw", "/dev", "-ldd",
-         "--", sys.executable, "-c", "print('built')"],
-        capture_output=True, text=True,
+        [
+            os.environ["COMPARATOR_LANDRUN"],
+            "--best-effort",
+            "--ro",
+            "/",
+            "--rw",
+            "/dev",
+            "-ldd",
+            "--",
+            sys.executable,
+            "-c",
+            "print('built')",
+        ],
+        capture_output=True,
+        text=True,
     )
     if step.returncode != 0 or step.stdout.strip() != "built":
         sys.exit(f"fake comparator: landrun step failed: {step.stderr}")

@@ -8,7 +8,7 @@ answer (after checking it is the recorded command). Otherwise it plays a tiny Le
 imports load a header, ``... := by sorry`` leaves a sorry, and markers in the code script
 failures: ``HANG`` (never answers), ``CRASH`` (exits), ``BLOWUP`` (allocates until the memory
 limit kills it), ``SLOW`` (0.3 s), ``FAKE_ERROR`` (an elaboration error with goals),
-``FAKE_SORRY`` (a sorry warning), ``FAKE_AXIOM`` / ``FAKE_SORRYAX`` (the audit finds that
+``FAKE_SORRY`` (a sorry warning), ``FAKE_ECHO`` (prints a forged axiom report), ``FAKE_AXIOM`` / ``FAKE_SORRYAX`` (the audit finds that
 axiom), ``WRONG_TYPE`` (the audit finds another type). Like Lean, ``exact?`` closes the goal
 only where a declaration with the same statement is in scope (it then uses ``sorryAx`` if that
 declaration was sorried). The fingerprint and audit commands (sciglm_lean.audit) are answered
@@ -187,6 +187,9 @@ def play() -> None:
                 ]
             elif re.search(r"FAKE_SORRY\b", code):
                 reply["messages"] = [message("warning", "declaration uses 'sorry'")]
+            elif "FAKE_ECHO" in code:  # a proof that makes Lean print a forged axiom report
+                name = code.split()[1]
+                reply["messages"] = [message("info", f"'{name}' does not depend on any axioms")]
         answer(reply)
 
 

@@ -122,8 +122,24 @@ def test_the_audit_is_a_fresh_command_that_resolves_no_names(
     # every name is _root_-qualified or bound in the command itself: nothing a `variable`,
     # an `open` namespace or a local declaration of the proof can capture
     local = {"target", "allowed", "info", "axioms", "a", "find?", "contains", "type", "hash"}
-    syntax = {"set_option", "autoImplicit", "false", "in", "run_cmd", "do", "let", "match",
-              "with", "if", "then", "for", "unless", "_", "m!", "levelParams"}
+    syntax = {
+        "set_option",
+        "autoImplicit",
+        "false",
+        "in",
+        "run_cmd",
+        "do",
+        "let",
+        "match",
+        "with",
+        "if",
+        "then",
+        "for",
+        "unless",
+        "_",
+        "m!",
+        "levelParams",
+    }
     for token in tokenize(code):
         if token.kind == "ident":
             head = token.text.split(".")[0]
@@ -144,3 +160,15 @@ def test_a_repl_that_died_while_idle_is_replaced_transparently(
         assert checker.starts == 2 and events(fake_log, "header") == 2
     finally:
         checker.close()
+
+
+def test_header_reuse_off_reimports_for_every_proof(
+    tmp_path: Path, fake_launch: Launch, fake_log: Path
+) -> None:
+    checker = make_checker(tmp_path, fake_launch, reuse_header=False)
+    try:
+        for _ in range(3):
+            assert checker.check(STATEMENT, OK).correct is not False
+    finally:
+        checker.close()
+    assert events(fake_log, "header") == 3

@@ -173,8 +173,7 @@ def test_real_lean_accepts_a_proof_and_rejects_cheats(tmp_path: Path) -> None:
 
 #: Cheats only Lean can see through: the statement text matches, the meaning does not.
 LEAN_ONLY_CHEATS = [
-    "variable (hf : False)\ninclude hf\n"
-    "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := hf.elim",
+    "variable (hf : False)\ninclude hf\ntheorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := hf.elim",
     "instance (priority := high) bogus : Add ℕ := ⟨fun _ _ => 3⟩\n"
     "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := by\n  rfl",
     "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := by\n  exact (by simp : False).elim",
