@@ -4,17 +4,17 @@ Reads JSON commands separated by blank lines; writes pretty-printed JSON answers
 blank line, as the real REPL does.
 
 ``fake_repl.py --replay NAME.in NAME.expected.out`` answers each command with the recorded
-answer (after checking it is the recorded command). Otherwise it plays a tiny Lean:
-imports load a header, ``... := by sorry`` leaves a sorry, and markers in the code script
-failures: ``HANG`` (never answers), ``CRASH`` (exits), ``BLOWUP`` (allocates until the memory
-limit kills it), ``SLOW`` (0.3 s), ``FAKE_ERROR`` (an elaboration error with goals),
-``FAKE_SORRY`` (a sorry warning), ``FAKE_ECHO`` (prints a forged axiom report), ``FAKE_AXIOM`` / ``FAKE_SORRYAX`` (the audit finds that
-axiom), ``WRONG_TYPE`` (the audit finds another type). Like Lean, ``exact?`` closes the goal
-only where a declaration with the same statement is in scope (it then uses ``sorryAx`` if that
-declaration was sorried). The fingerprint and audit commands (sciglm_lean.audit) are answered
-from the environment's history: the fingerprint is a hash of the last statement declared under
-the target's name. ``--log FILE`` appends ``PID event`` lines; ``--record FILE`` appends each
-command with the history of the environment it ran on, as JSON lines.
+answer (after checking it is the recorded command). Otherwise it plays a tiny Lean: imports
+load a header, ``... := by sorry`` leaves a sorry, and markers in the code script failures:
+``HANG`` (never answers), ``CRASH`` (exits), ``BLOWUP`` (allocates until the memory limit kills
+it), ``SLOW`` (0.3 s), ``FAKE_ERROR`` (an elaboration error with goals), ``FAKE_SORRY`` (a sorry
+warning), ``FAKE_ECHO`` (prints a forged axiom report), ``FAKE_AXIOM`` / ``FAKE_SORRYAX`` (the
+audit finds that axiom), ``WRONG_TYPE`` (the audit finds another type). Like Lean, ``exact?``
+closes the goal only where a declaration with the same statement is in scope (and then uses
+``sorryAx`` if that declaration was sorried). The fingerprint and audit commands
+(sciglm_lean.audit) are answered from the environment's history: the fingerprint is a hash of
+the last statement declared under the target's name. ``--log FILE`` appends ``PID event``
+lines; ``--record FILE`` appends each command with the history of its environment (JSON lines).
 """
 
 from __future__ import annotations

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 import pytest
 from sciglm_lean.checker import LeanChecker

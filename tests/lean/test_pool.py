@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import sciglm_lean
+
 from sciglm.records import Verdict, VerifyItem
 from sciglm.verify.pool import VerifierPool
-
 from tests.lean.helpers import FAKE_COMPARATOR, FAKE_REPL, STATEMENT, events
 
 OK = "  subst h\n  rfl"
@@ -56,7 +56,9 @@ def test_header_loaded_once_per_worker_and_order_kept(lean_env: Path) -> None:
     markers = ["SLOW", "", "FAKE_ERROR", "SLOW FAKE_ERROR", "", "SLOW", "FAKE_ERROR", ""] * 2
     verdicts = check([item(m, i) for i, m in enumerate(markers)], workers=2)
     assert [accepted(v) for v in verdicts] == [("FAKE_ERROR" not in m) for m in markers]
-    assert all(v.correct is False for v, m in zip(verdicts, markers) if "FAKE_ERROR" in m)
+    assert all(
+        v.correct is False for v, m in zip(verdicts, markers, strict=True) if "FAKE_ERROR" in m
+    )
     assert "no sandbox" in verdicts[1].reason
     assert events(lean_env, "start") == 2
     assert events(lean_env, "header") == 2
