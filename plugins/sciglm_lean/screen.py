@@ -54,7 +54,7 @@ COMMAND_KEYWORDS = frozenset(
     simproc_decl dsimproc_decl builtin_simproc grind_pattern recommended_spelling binder_predicate
     declare_simp_like_tactic gen_injective_theorems% elab_stx_quot add_aesop_rules
     declare_aesop_rule_sets erase_aesop_rules builtin_dsimproc scoped local private protected
-    noncomputable partial nonrec unsafe""".split()
+    noncomputable partial nonrec unsafe prelude""".split()
 )
 #: Modifiers that may precede an allowed declaration.
 MODIFIERS = frozenset({"private", "protected", "noncomputable"})
