@@ -5,7 +5,8 @@ It checks what the real one is given: ``config.json`` names the target and the p
 ``Challenge.lean`` states the target with ``sorry``, ``Solution.lean`` declares it. It runs one
 step through ``$COMPARATOR_LANDRUN`` as comparator does. A solution holding ``COMPARATOR_REJECT``
 is rejected. ``$FAKE_COMPARATOR_ESCAPE``: a path outside the workspace it tries to write (the
-sandbox must keep that write from reaching the real file system).
+sandbox must keep that write from reaching the real file system); ``$FAKE_COMPARATOR_SLEEP``:
+seconds to hang first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -23,6 +25,8 @@ def main() -> None:
     root = config_path.parent
     challenge = (root / f"{config['challenge_module']}.lean").read_text()
     solution = (root / f"{config['solution_module']}.lean").read_text()
+    if os.environ.get("FAKE_COMPARATOR_SLEEP"):
+        time.sleep(float(os.environ["FAKE_COMPARATOR_SLEEP"]))
     escape = os.environ.get("FAKE_COMPARATOR_ESCAPE")
     if escape:
         try:
