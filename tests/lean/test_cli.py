@@ -130,6 +130,9 @@ def test_doctor_reports_missing_toolchain(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert rows["lake (elan)"]["state"] == "missing"
     assert rows["checker"]["detail"].startswith("unchecked: Lean toolchain not found")
+    assert rows["comparator"]["state"] == "missing"
+    assert rows["true verdicts"]["state"] == "missing"
+    assert rows["true verdicts"]["detail"].startswith("impossible here: no comparator built")
 
 
 def test_setup_without_elan_is_one_clear_error(tmp_path: Path) -> None:
@@ -150,6 +153,13 @@ def fake_lake(folder: Path, fail_on: str = "") -> Path:
         + (f'case "$*" in "{fail_on}") echo "boom"; exit 3;; esac\n' if fail_on else "")
     )
     script.chmod(0o755)
+    git = folder / "git"  # a stand-in git: no network in tests
+    git.write_text(
+        "#!/bin/sh\n"
+        f'echo "git $*" >> "{folder}/calls"\n'
+        'if [ "$1" = clone ]; then mkdir -p "$3/.git"; fi\n'
+    )
+    git.chmod(0o755)
     return folder
 
 
@@ -159,10 +169,19 @@ def test_setup_writes_the_project_and_runs_the_lake_steps(tmp_path: Path) -> Non
     result = run(["lean", "setup", "--dir", str(tmp_path / "proj")], env)
     assert result.returncode == 0, result.stderr
     calls = (bin_dir / "calls").read_text().splitlines()
-    assert calls == ["update", "exe cache get", "build", "exe repl"]
+    comparator = tmp_path / "proj" / ".lake" / "comparator"
+    assert calls == [
+        "update",
+        "exe cache get",
+        "build",
+        "exe repl",
+        f"git clone {project.COMPARATOR_URL} {comparator}",
+        f"git checkout --detach {project.COMPARATOR_REV}",
+        "build lean4export comparator",
+    ]
     assert (tmp_path / "proj" / "lakefile.lean").read_text() == project.LAKEFILE
     assert (tmp_path / "proj" / "lean_env" / "SciglmLean" / "Header.lean").is_file()
-    assert "[4/4] build the REPL" in result.stderr
+    assert "[4/7] build the REPL" in result.stderr and "[7/7] build comparator" in result.stderr
 
 
 def test_setup_stops_at_the_failing_step_with_one_error_line(tmp_path: Path) -> None:
