@@ -3,7 +3,8 @@
 Environment variables: ``SCIGLM_LEAN_PROJECT`` (the Lake project), ``SCIGLM_LEAN_REPL`` (a
 command that runs a REPL, e.g. one built elsewhere; overrides the project's), and
 ``SCIGLM_LEAN_TIMEOUT`` / ``SCIGLM_LEAN_HEADER_TIMEOUT`` / ``SCIGLM_LEAN_MEMORY_MB`` /
-``SCIGLM_LEAN_RECYCLE`` / ``SCIGLM_LEAN_ALLOW_NATIVE`` / ``SCIGLM_LEAN_ALLOW_META``;
+``SCIGLM_LEAN_RECYCLE`` / ``SCIGLM_LEAN_REUSE_HEADER`` (0: import for every proof) /
+``SCIGLM_LEAN_ALLOW_NATIVE`` / ``SCIGLM_LEAN_ALLOW_META``;
 ``SCIGLM_LEAN_COMPARATOR`` (the comparator command of the trusted path; default: the one
 ``sciglm lean setup`` builds), ``SCIGLM_LEAN_TRUSTED_TIMEOUT``, ``SCIGLM_LEAN_BWRAP`` (the
 bubblewrap binary; empty: none).
@@ -52,6 +53,7 @@ class LeanConfig:
             header_timeout=float(env.get("SCIGLM_LEAN_HEADER_TIMEOUT", 900)),
             memory_mb=int(env.get("SCIGLM_LEAN_MEMORY_MB", 16384)),
             recycle_after=int(env.get("SCIGLM_LEAN_RECYCLE", 200)),
+            reuse_header=env.get("SCIGLM_LEAN_REUSE_HEADER", "1") != "0",
             screen=ScreenConfig(
                 allow_native=env.get("SCIGLM_LEAN_ALLOW_NATIVE", "") == "1",
                 allow_meta=env.get("SCIGLM_LEAN_ALLOW_META", "") == "1",
