@@ -65,6 +65,7 @@ def test_header_loaded_once_per_worker_and_order_kept(lean_env: Path) -> None:
     assert events(lean_env, "proof") == len(markers)
 
 
+@pytest.mark.slow
 def test_a_hanging_proof_costs_its_timeout_and_nothing_else(lean_env: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SCIGLM_LEAN_TIMEOUT", "1")
     started = time.monotonic()
@@ -77,6 +78,7 @@ def test_a_hanging_proof_costs_its_timeout_and_nothing_else(lean_env: Path, monk
     assert events(lean_env, "header") == 2
 
 
+@pytest.mark.slow
 def test_crash_and_memory_blowup_restart_the_repl(lean_env: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SCIGLM_LEAN_MEMORY_MB", "300")
     verdicts = check([item("CRASH"), item(), item("BLOWUP"), item()])
@@ -86,6 +88,7 @@ def test_crash_and_memory_blowup_restart_the_repl(lean_env: Path, monkeypatch) -
     assert events(lean_env, "start") == 3
 
 
+@pytest.mark.slow
 def test_recycling_after_k_proofs(lean_env: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("SCIGLM_LEAN_RECYCLE", "3")
     assert all(accepted(v) for v in check([item() for _ in range(7)]))

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 STATEMENT = "theorem t (a : Nat) : a + 0 = a := by sorry"
 
 
+@pytest.mark.slow
 def test_lean_summary_uses_lean_words(tmp_path: Path) -> None:
     records = [
         {
