@@ -48,7 +48,8 @@ def fingerprint_command(name: str) -> str:
         f"  let target : _root_.Lean.Name := {lean_name(name)}\n"
         "  match (← _root_.Lean.getEnv).find? target with\n"
         "  | _root_.Option.some info =>\n"
-        '    _root_.Lean.logInfo m!"sciglm-fingerprint {info.type.hash} {info.levelParams}"\n'
+        '    _root_.Lean.logInfo m!"sciglm-fingerprint {_root_.ToString.toString info.type.hash} '
+        '{_root_.ToString.toString info.levelParams}"\n'
         '  | _root_.Option.none => _root_.Lean.throwError "sciglm-fingerprint: no declaration"\n'
     )
 

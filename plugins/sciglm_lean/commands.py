@@ -30,9 +30,7 @@ def lean() -> None:
     """
 
 
-def _run_step(
-    program: str, args: list[str], cwd: Path, label: str, index: int, total: int
-) -> None:
+def _run_step(program: str, args: list[str], cwd: Path, label: str, index: int, total: int) -> None:
     from sciglm.cli.common import console
     from sciglm.errors import SciglmError
 

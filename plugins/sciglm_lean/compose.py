@@ -142,7 +142,7 @@ def declared_statement(code: str, target: str) -> str | None:
     for command in commands:
         if command.keyword in ("theorem", "lemma") and command.name == target:
             start = next(t.start for t in command.tokens if t.text == command.keyword)
-            cut = next((t.start for t in command.tokens if t.text == ":="), None)
+            cut = top_level_assign(code, start)
             return code[start:cut].strip() if cut is not None else code[start:].strip()
     return None
 

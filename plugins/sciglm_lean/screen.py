@@ -357,11 +357,18 @@ def screen_header(header: str) -> ScreenResult:
 
 def statement_tokens(text: str) -> list[str]:
     """A theorem statement as Lean tokens (``lemma`` read as ``theorem``), no proof placeholder."""
-    words = [t.text if t.kind not in ("string", "char") else t.kind for t in tokenize(text)]
+    words: list[str] = []
+    depth = 0
+    for token in tokenize(text):
+        if token.kind == SYMBOL and token.text in "([{⦃⟨":
+            depth += 1
+        elif token.kind == SYMBOL and token.text in ")]}⦄⟩":
+            depth = max(0, depth - 1)
+        elif token.text == ":=" and depth == 0:
+            break  # the proof starts here (a default value inside brackets does not count)
+        words.append(token.text if token.kind not in ("string", "char") else token.kind)
     if words[:1] == ["lemma"]:
         words[0] = "theorem"
-    if ":=" in words:
-        words = words[: words.index(":=")]
     return words
 
 
