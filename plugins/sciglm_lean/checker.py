@@ -19,7 +19,6 @@ from sciglm.records import Verdict
 from sciglm_lean.audit import audit_command, fingerprint_command, parse_fingerprint
 from sciglm_lean.compose import ComposeError, Submission, compose
 from sciglm_lean.config import Launch, LeanConfig, resolve_launch
-from sciglm_lean.lexer import LexError, tokenize
 from sciglm_lean.repl import (
     CommandResult,
     Message,
@@ -29,7 +28,7 @@ from sciglm_lean.repl import (
     ReplSession,
     ReplTimeout,
 )
-from sciglm_lean.screen import same_statement, screen_header, screen_submission
+from sciglm_lean.screen import same_statement, screen, screen_header, screen_submission
 from sciglm_lean.trusted import TrustedChecker
 
 
@@ -77,9 +76,11 @@ class LeanChecker:
         """Judge ``response`` as a proof of ``statement``."""
         try:
             submission = compose(statement, response, header)
-            tokenize(submission.reference)
-        except (ComposeError, LexError) as exc:
+        except ComposeError as exc:
             return Verdict(None, None, f"cannot check: {exc}")
+        asked = screen(submission.reference, self.config.screen)
+        if not asked.ok:  # the challenge is trusted, but a record's statement is still input
+            return Verdict(None, None, f"cannot check: the asked statement {asked.reason}")
         rejected = self.screen(submission)
         if rejected is not None:
             return rejected

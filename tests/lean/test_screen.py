@@ -239,3 +239,10 @@ def test_honest_proof_without_lean_is_unchecked_never_true() -> None:
     verdict = checker.check(STATEMENT, "  subst h\n  rfl")
     assert verdict.correct is None
     assert verdict.reason.startswith("unchecked: Lean toolchain not found")
+
+
+def test_a_statement_that_is_not_plainly_a_statement_is_not_checked() -> None:
+    verdict = offline().check("theorem t : (by run_tac pure (); exact True) := by sorry", "trivial")
+    assert verdict.correct is None and verdict.reason.startswith(
+        "cannot check: the asked statement"
+    )
