@@ -82,7 +82,7 @@ def _refused_in_code(c: str) -> bool:
     """A character Lean would not read as it looks (a foreign letter, an odd space)."""
     if c.isascii():
         return not (c.isprintable() or c in "\n\t\r")
-    if is_letter_like(c) or is_subscript(c):
+    if is_letter_like(c) or is_subscript(c) or c in "λΠΣ":  # λ Π Σ are Lean's own tokens
         return False
     category = unicodedata.category(c)
     if category in ("Lu", "Ll", "Lt", "Lo", "Nd"):

@@ -53,6 +53,7 @@ def test_names_hash_commands_and_positions() -> None:
 def test_lean_letters_are_identifiers_and_look_alikes_are_refused() -> None:
     assert words("∀ α : Type, ℕ → αᵢ") == ["α", "Type", "ℕ", "αᵢ"]
     assert words("sᶜ ⊆ tᶜ") == ["s", "t"]  # ᶜ (modifier letter) is notation
+    assert words("λ x => Σ i, Π j, x") == ["x", "i", "j", "x"]  # keywords, not names
     with pytest.raises(LexError, match="CYRILLIC SMALL LETTER DZE"):
         tokenize("exact ѕorry")  # Cyrillic ѕ looks like s
     with pytest.raises(LexError, match="FULLWIDTH"):

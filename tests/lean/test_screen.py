@@ -246,3 +246,15 @@ def test_a_statement_that_is_not_plainly_a_statement_is_not_checked() -> None:
     assert verdict.correct is None and verdict.reason.startswith(
         "cannot check: the asked statement"
     )
+
+
+def test_every_minif2f_statement_and_header_passes_the_screen(shared_data: Path) -> None:
+    from sciglm_lean.loaders import load_minif2f
+
+    questions = list(load_minif2f(shared_data / "minif2f-lean4" / "minif2f.jsonl"))
+    for q in questions:
+        sub = compose(q.meta["statement"], "  nlinarith [sq_nonneg (x - 1)]", q.meta["header"])
+        assert screen(sub.reference).ok, q.id
+        assert screen_header(sub.header).ok, q.id
+        assert screen_submission(sub.body, sub.name).ok, q.id
+    assert len(questions) == 488
