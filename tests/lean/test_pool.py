@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sciglm_lean
 
+from sciglm import plugins
 from sciglm.records import Verdict, VerifyItem
 from sciglm.verify.pool import VerifierPool
 from tests.lean.helpers import FAKE_COMPARATOR, FAKE_REPL, STATEMENT, events
@@ -27,7 +28,8 @@ OK = "  subst h\n  rfl"
 @pytest.fixture
 def lean_env(tmp_path: Path, fake_log: Path, register_plugin, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
     """The lean plugin registered and its settings in the environment the workers inherit."""
-    register_plugin(sciglm_lean, "lean")
+    if not plugins.pm.is_registered(sciglm_lean):  # already loaded from its entry point?
+        register_plugin(sciglm_lean, "lean")
     monkeypatch.setenv("SCIGLM_LEAN_REPL", f"{sys.executable} {FAKE_REPL} --log {fake_log}")
     monkeypatch.setenv("SCIGLM_LEAN_PROJECT", str(tmp_path))
     monkeypatch.setenv("SCIGLM_LEAN_COMPARATOR", f"{sys.executable} {FAKE_COMPARATOR}")
