@@ -109,3 +109,32 @@ def test_the_sandbox_has_no_network_and_a_read_only_file_system(tmp_path: Path) 
     )
     assert run.returncode == 0, run.stderr
     assert (writable / "ok").exists()
+
+
+def _project_with_a_repl(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    repl = project / ".lake" / "packages" / "REPL" / ".lake" / "build" / "bin" / "repl"
+    repl.parent.mkdir(parents=True)
+    repl.write_text("#!/bin/sh\nexit 0\n")
+    repl.chmod(0o755)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lake = bin_dir / "lake"
+    lake.write_text('#!/bin/sh\n[ "$1" = env ] && shift && exec "$@"\n')  # `lake env CMD`
+    lake.chmod(0o755)
+    return project
+
+
+@requires_bwrap
+def test_the_project_repl_runs_in_the_sandbox(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sciglm_lean.config import LeanConfig, resolve_launch
+
+    project = _project_with_a_repl(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    launch = resolve_launch(LeanConfig(project=project))
+    assert not isinstance(launch, str), launch
+    assert launch.command[0].endswith("bwrap") and "--unshare-all" in launch.command
+    assert launch.command[-1].endswith("/bin/repl")
+    monkeypatch.setenv("SCIGLM_LEAN_BWRAP", "")
+    plain = resolve_launch(LeanConfig(project=project))
+    assert not isinstance(plain, str) and plain.command[0].endswith("/bin/repl")
