@@ -149,14 +149,20 @@ def _fail(rule: str, reason: str) -> ScreenResult:
     return ScreenResult(False, rule, reason, [(rule, reason)])
 
 
-def _is_command_token(token: Token) -> bool:
+def _is_command_token(token: Token, previous: Token | None = None) -> bool:
+    if previous is not None and previous.text == "open" and token.text == "scoped":
+        return False  # `open scoped X` is one command
     return token.kind == HASH_COMMAND or (token.kind == IDENT and token.text in COMMAND_KEYWORDS)
 
 
 def _prefix_in(tokens: list[Token], i: int) -> int | None:
     """For ``open …``/``set_option …`` at ``i``: the index after its ``in`` if it is a prefix."""
     j = i + 1
-    while j < len(tokens) and not _is_command_token(tokens[j]) and tokens[j].text != "in":
+    while (
+        j < len(tokens)
+        and not _is_command_token(tokens[j], tokens[j - 1])
+        and tokens[j].text != "in"
+    ):
         if tokens[j].kind == SYMBOL and tokens[j].text in (":=", "@["):
             return None
         j += 1
@@ -201,7 +207,7 @@ def split_commands(tokens: list[Token]) -> tuple[list[Token], list[Command]]:
                     pending.extend(tokens[i:after])
                 i = after
                 continue
-        if _is_command_token(tok):
+        if _is_command_token(tok, tokens[i - 1] if i else None):
             if current is not None:
                 commands.append(current)
                 current = None

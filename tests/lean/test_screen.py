@@ -122,6 +122,7 @@ HONEST = [
     ":= by omega",
     f"```lean\nimport Mathlib\n\nopen Real in\n{SIG} := by\n  -- no sorry here\n  omega\n```",
     f"set_option maxHeartbeats 400000 in\n{SIG} := by\n  set_option maxRecDepth 1000 in omega",
+    f"open scoped BigOperators\nopen scoped Real in\n{SIG} := by\n  open scoped Nat in omega",
     f"lemma helper (y : ℕ) (hy : y = 2) : y + 1 = 3 := by omega\n\n{SIG} := helper x h",
     f'@[simp] private lemma two : (2 : ℕ) + 1 = 3 := rfl\n\n{SIG} := by\n  have s := "sorry"\n'
     "  subst h; exact two",
