@@ -59,22 +59,26 @@ def _run_step(program: str, args: list[str], cwd: Path, label: str, index: int, 
 
 
 def comparator_steps(lake: str, project: Path) -> list[tuple[str, list[str], Path, str]]:
-    """Check out comparator at its pinned commit beside the project and build it."""
+    """Check out comparator and lean4export at their pinned commits beside the project and
+    build them (each is a Lake project of its own, with its own lean-toolchain)."""
     import shutil
 
     from sciglm.errors import SciglmError
-    from sciglm_lean.project import COMPARATOR_REV, COMPARATOR_URL, comparator_dir
+    from sciglm_lean import project as pins
 
     git = shutil.which("git")
     if git is None:
         raise SciglmError("git not found: install git, or pass --skip-comparator")
-    target = comparator_dir(project)
     steps = []
-    if not (target / ".git").exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        steps.append((git, ["clone", COMPARATOR_URL, str(target)], project, "fetch comparator"))
-    steps.append((git, ["checkout", "--detach", COMPARATOR_REV], target, "pin comparator"))
-    steps.append((lake, ["build", "lean4export", "comparator"], target, "build comparator"))
+    for name, url, rev, target in (
+        ("lean4export", pins.LEAN4EXPORT_URL, pins.LEAN4EXPORT_REV, pins.lean4export_dir(project)),
+        ("comparator", pins.COMPARATOR_URL, pins.COMPARATOR_REV, pins.comparator_dir(project)),
+    ):
+        if not (target / ".git").exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            steps.append((git, ["clone", url, str(target)], project, f"fetch {name}"))
+        steps.append((git, ["checkout", "--detach", rev], target, f"pin {name}"))
+        steps.append((lake, ["build", name], target, f"build {name}"))
     return steps
 
 
@@ -99,9 +103,9 @@ def setup(directory: Path | None, skip_cache: bool, skip_comparator: bool) -> No
 
     Writes lakefile.lean, lean-toolchain and lean_env/ into the project directory when they
     are missing, then runs `lake update`, `lake exe cache get`, `lake build`, `lake exe repl`,
-    and checks out leanprover/comparator at its pinned commit into .lake/comparator and builds
-    it (`lake build lean4export comparator`). A `true` verdict also needs bubblewrap
-    (`apt-get install bubblewrap`); `sciglm lean doctor` says what is missing.
+    and checks out leanprover/lean4export and leanprover/comparator at their pinned commits
+    into .lake/lean4export and .lake/comparator and builds them. A `true` verdict also needs
+    bubblewrap (`apt-get install bubblewrap`); `sciglm lean doctor` says what is missing.
 
     \b
     Example:

@@ -30,7 +30,7 @@ from pathlib import Path
 from sciglm.records import Verdict
 from sciglm_lean.audit import PERMITTED_AXIOMS
 from sciglm_lean.compose import Submission
-from sciglm_lean.project import MATHLIB_REV, comparator_binary
+from sciglm_lean.project import MATHLIB_REV, comparator_binary, lean4export_binary
 from sciglm_lean.sandbox import find_bwrap, sandbox_problem, sandboxed
 
 WORKSPACE_LAKEFILE = """import Lake
@@ -128,6 +128,20 @@ class TrustedChecker:
             )
         return sandbox_problem(find_bwrap())
 
+    def _environment(self, landrun: str) -> dict[str, str]:
+        """The caller's (or ``lake env``'s) environment, with ``landrun`` and lean4export found
+        first on PATH (the pinned comparator looks them up there; newer ones read
+        ``COMPARATOR_LANDRUN`` / ``COMPARATOR_LEAN4EXPORT``)."""
+        env = dict(self.env if self.env is not None else os.environ)
+        front = [str(Path(landrun).parent)]
+        export = lean4export_binary(self.project)
+        if export is not None:
+            front.append(str(export.parent))
+            env.setdefault("COMPARATOR_LEAN4EXPORT", str(export))
+        env["PATH"] = os.pathsep.join(front + [env.get("PATH", os.defpath)])
+        env.setdefault("COMPARATOR_LANDRUN", landrun)
+        return env
+
     def check(self, sub: Submission) -> Verdict:
         """``true`` only when comparator accepts within the time limit, in the sandbox."""
         problem = self.problem()
@@ -137,8 +151,7 @@ class TrustedChecker:
         with tempfile.TemporaryDirectory(prefix="sciglm-trusted-") as tmp:
             workspace = write_workspace(Path(tmp), sub, self.project)
             landrun, sandbox = landrun_for(workspace.root)
-            env = dict(self.env if self.env is not None else os.environ)
-            env.setdefault("COMPARATOR_LANDRUN", landrun)
+            env = self._environment(landrun)
             command = sandboxed(
                 [*self.command, str(workspace.config)],
                 writable=[workspace.root],

@@ -3,10 +3,10 @@ the workspace sciglm writes; exit 0 accepts, exit 1 rejects.
 
 It checks what the real one is given: ``config.json`` names the target and the permitted axioms,
 ``Challenge.lean`` states the target with ``sorry``, ``Solution.lean`` declares it. It runs one
-step through ``$COMPARATOR_LANDRUN`` as comparator does. A solution holding ``COMPARATOR_REJECT``
-is rejected. ``$FAKE_COMPARATOR_ESCAPE``: a path outside the workspace it tries to write (the
-sandbox must keep that write from reaching the real file system); ``$FAKE_COMPARATOR_SLEEP``:
-seconds to hang first.
+step through ``landrun`` found on PATH, as the pinned comparator does. A solution holding
+``COMPARATOR_REJECT`` is rejected. ``$FAKE_COMPARATOR_ESCAPE``: a path outside the workspace it
+tries to write (the sandbox must keep that write from reaching the real file system);
+``$FAKE_COMPARATOR_SLEEP``: seconds to hang first.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main() -> None:
         sys.exit("fake comparator: unexpected permitted axioms")
     step = subprocess.run(
         [
-            os.environ["COMPARATOR_LANDRUN"],
+            "landrun",
             "--best-effort",
             "--ro",
             "/",

@@ -169,19 +169,23 @@ def test_setup_writes_the_project_and_runs_the_lake_steps(tmp_path: Path) -> Non
     result = run(["lean", "setup", "--dir", str(tmp_path / "proj")], env)
     assert result.returncode == 0, result.stderr
     calls = (bin_dir / "calls").read_text().splitlines()
-    comparator = tmp_path / "proj" / ".lake" / "comparator"
+    lake_dir = tmp_path / "proj" / ".lake"
     assert calls == [
         "update",
         "exe cache get",
         "build",
         "exe repl",
-        f"git clone {project.COMPARATOR_URL} {comparator}",
+        f"git clone {project.LEAN4EXPORT_URL} {lake_dir / 'lean4export'}",
+        f"git checkout --detach {project.LEAN4EXPORT_REV}",
+        "build lean4export",
+        f"git clone {project.COMPARATOR_URL} {lake_dir / 'comparator'}",
         f"git checkout --detach {project.COMPARATOR_REV}",
-        "build lean4export comparator",
+        "build comparator",
     ]
     assert (tmp_path / "proj" / "lakefile.lean").read_text() == project.LAKEFILE
     assert (tmp_path / "proj" / "lean_env" / "SciglmLean" / "Header.lean").is_file()
-    assert "[4/7] build the REPL" in result.stderr and "[7/7] build comparator" in result.stderr
+    assert "[4/10] build the REPL" in result.stderr
+    assert "[10/10] build comparator" in result.stderr
 
 
 def test_setup_stops_at_the_failing_step_with_one_error_line(tmp_path: Path) -> None:
