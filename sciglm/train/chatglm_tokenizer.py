@@ -34,24 +34,50 @@ CHAT_TEMPLATE = (
 _OPEN, _CLOSE = "\U000f0000", "\U000f0001"
 
 
+def read_spm(model_file: Path) -> Any:
+    """The ``ModelProto`` of a SentencePiece BPE model file."""
+    from sentencepiece import sentencepiece_model_pb2
+
+    proto = sentencepiece_model_pb2.ModelProto()
+    try:
+        proto.ParseFromString(model_file.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", str(model_file)) from exc
+    except Exception as exc:  # noqa: BLE001 - protobuf raises its own DecodeError
+        raise InputError(f"not a SentencePiece model ({exc})", str(model_file)) from exc
+    if not proto.pieces:
+        raise InputError("not a SentencePiece model (no pieces)", str(model_file))
+    if proto.trainer_spec.model_type != 2:
+        raise InputError("expected a SentencePiece BPE model (ChatGLM3's)", str(model_file))
+    return proto
+
+
+def bpe_merges(proto: Any) -> list[tuple[str, str]]:
+    """SentencePiece BPE as merges: a piece's rank is its id, and every split of an ordinary
+    piece into two pieces of the vocabulary is a merge of that rank (control, byte and unknown
+    pieces are never produced by merging, as in SentencePiece)."""
+    vocab = {p.piece: i for i, p in enumerate(proto.pieces)}
+    merges = []
+    for piece in proto.pieces:
+        if piece.type != 1:  # NORMAL
+            continue
+        word = piece.piece
+        splits = [(word[:k], word[k:]) for k in range(1, len(word))
+                  if word[:k] in vocab and word[k:] in vocab]
+        merges += sorted(splits, key=lambda pair: (vocab[pair[0]], vocab[pair[1]]))
+    return merges
+
+
 def spm_backend(model_file: Path) -> tuple[Any, Any]:
     """A ``tokenizers`` BPE equivalent of a SentencePiece BPE model (byte fallback, dummy prefix,
     its normalizer), built from the model's pieces; returns ``(backend, proto)``."""
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers
-    from transformers.convert_slow_tokenizer import SentencePieceExtractor
 
-    try:
-        extractor = SentencePieceExtractor(str(model_file))
-    except Exception as exc:  # noqa: BLE001 - protobuf raises its own DecodeError
-        raise InputError(f"not a SentencePiece model ({exc})", str(model_file)) from exc
-    proto = extractor.proto
-    if proto.trainer_spec.model_type != 2:
-        raise InputError("expected a SentencePiece BPE model (ChatGLM3's)", str(model_file))
-    parts = extractor.extract(None)
-    vocab, merges = (parts["vocab"], parts["merges"]) if isinstance(parts, dict) else parts
+    proto = read_spm(model_file)
+    vocab = {p.piece: i for i, p in enumerate(proto.pieces)}
     unk = proto.pieces[proto.trainer_spec.unk_id].piece
-    backend = Tokenizer(models.BPE(vocab=vocab, merges=merges, unk_token=unk, fuse_unk=True,
-                                   byte_fallback=proto.trainer_spec.byte_fallback))
+    backend = Tokenizer(models.BPE(vocab=vocab, merges=bpe_merges(proto), unk_token=unk,
+                                   fuse_unk=True, byte_fallback=proto.trainer_spec.byte_fallback))
     spec = proto.normalizer_spec
     steps = []
     if spec.precompiled_charsmap:
