@@ -29,8 +29,10 @@ def convert() -> None:
               help="Write a tokenizer that turns special-token strings in text into special "
               "tokens, for servers that encode the rendered chat template as one string (vLLM, "
               "transformers serve). Default: text is always encoded as SentencePiece does.")
+@click.option("--tokenizer-only", is_flag=True,
+              help="Write only the tokenizer (e.g. a serving tokenizer for vLLM's --tokenizer).")
 def chatglm3(src: str, dst: str, dtype: str | None, max_shard_size: int,
-             special_tokens_in_text: bool) -> None:
+             special_tokens_in_text: bool, tokenizer_only: bool) -> None:
     """Convert an original ChatGLM3 checkpoint SRC (e.g. a download of THUDM/chatglm3-6b-base:
     config.json, weights with their index, tokenizer.model) into DST: transformers'
     GlmForCausalLM plus a fast tokenizer with ChatGLM3's chat format. No trust_remote_code is
@@ -41,8 +43,17 @@ def chatglm3(src: str, dst: str, dtype: str | None, max_shard_size: int,
     Example:
       sciglm convert chatglm3 chatglm3-6b-base/ chatglm3-6b-base-glm/ --dtype bfloat16
       sciglm train --data mix/ --model chatglm3-6b-base-glm/ --output runs/sciglm
+      sciglm convert chatglm3 chatglm3-6b-base/ serve-tokenizer/ --tokenizer-only \\
+          --special-tokens-in-text
     """
     from sciglm.train.convert_chatglm3 import convert as run
+    from sciglm.train.convert_chatglm3 import write_tokenizer
+
+    if tokenizer_only:
+        out = write_tokenizer(src, dst, special_tokens_in_text=special_tokens_in_text)
+        console.print(f"wrote the ChatGLM3 tokenizer of {src} to {out}")
+        click.echo(str(out))
+        return
 
     with progress_bar("converting shards", None) as bar:
         out = run(src, dst, dtype, max_shard_size=max_shard_size * 1024**2,

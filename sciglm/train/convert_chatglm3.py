@@ -23,7 +23,8 @@ from typing import Any
 from sciglm.errors import InputError, SciglmError
 from sciglm.train.chatglm_tokenizer import CHAT_TEMPLATE, SPECIAL_TOKENS, convert_tokenizer
 
-__all__ = ["CHAT_TEMPLATE", "SPECIAL_TOKENS", "convert", "glm_config", "read_chatglm_config"]
+__all__ = ["CHAT_TEMPLATE", "SPECIAL_TOKENS", "convert", "glm_config", "read_chatglm_config",
+           "write_tokenizer"]
 
 #: Output shard size: 2 GB keeps the buffer small next to a 6B model's 12 GB of bf16 weights.
 DEFAULT_SHARD_BYTES = 2 * 1024**3
@@ -315,6 +316,17 @@ def convert(src: str | Path, dst: str | Path, dtype: str | None = None, *,
     config.dtype = dtype or (source_dtypes[0] if len(source_dtypes) == 1 else "float32")
     config.save_pretrained(dst)
     _write_tokenizer_and_generation(src, dst, config, special_tokens_in_text)
+    return dst
+
+
+def write_tokenizer(src: str | Path, dst: str | Path, special_tokens_in_text: bool = False) -> Path:
+    """Only the converted tokenizer of ``src`` into ``dst`` (e.g. a serving tokenizer)."""
+    src, dst = Path(src), Path(dst)
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise InputError("destination is the source folder; choose a new folder", str(dst))
+    tokenizer = convert_tokenizer(src, special_tokens_in_text=special_tokens_in_text)
+    dst.mkdir(parents=True, exist_ok=True)
+    tokenizer.save_pretrained(dst)
     return dst
 
 

@@ -258,6 +258,15 @@ def test_cli_convert_with_tokenizer(tmp_path: Path, shared_data: Path,
         main(["convert", "chatglm3", str(src), str(src)])
     assert exit_info.value.code == 1
     assert "destination is the source folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["convert", "chatglm3", str(src), str(tmp_path / "serve"), "--tokenizer-only",
+              "--special-tokens-in-text"])
+    assert exit_info.value.code == 0
+    assert not list((tmp_path / "serve").glob("*.safetensors"))
+    serving = AutoTokenizer.from_pretrained(tmp_path / "serve")
+    rendered = serving.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False,
+                                           add_generation_prompt=True)
+    assert serving(rendered, add_special_tokens=False)["input_ids"] == up.chat_input("hi")
 
 
 @pytest.mark.slow
