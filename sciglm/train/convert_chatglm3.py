@@ -241,6 +241,7 @@ def _check_destination(src: Path, dst: Path) -> None:
     if dst.resolve() == src.resolve() or (dst.exists() and os.path.samefile(src, dst)):
         raise InputError("destination is the source folder; choose a new folder", str(dst))
     config = dst / "config.json"
+    weights = [*dst.glob("model*.safetensors"), *dst.glob("model.safetensors.index.json")]
     if config.exists():
         try:
             kind = json.loads(config.read_text(encoding="utf-8")).get("model_type")
@@ -249,9 +250,11 @@ def _check_destination(src: Path, dst: Path) -> None:
         if kind != "glm":
             raise InputError(f"destination holds another checkpoint (model_type {kind!r}); "
                              "choose a new folder", str(dst))
+    elif weights:
+        raise InputError("destination holds weights without a config.json; choose a new "
+                         "folder", str(dst))
     dst.mkdir(parents=True, exist_ok=True)
-    for old in [*dst.glob("model*.safetensors"), *dst.glob("model.safetensors.index.json"),
-                *dst.glob(".part-*.safetensors")]:
+    for old in [*weights, *dst.glob(".part-*.safetensors")]:  # an earlier conversion's
         old.unlink()
 
 
@@ -272,26 +275,10 @@ def _own(new: Any, source: Any, mapped: bool) -> Any:
     return new.clone() if shares and (mapped or new is not source) else new
 
 
-def convert(src: str | Path, dst: str | Path, dtype: str | None = None, *,
-            max_shard_size: int = DEFAULT_SHARD_BYTES, special_tokens_in_text: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> Path:
-    """Write a native GLM folder (config, safetensors shards + index, tokenizer) for ``src``
-    into ``dst``, one source shard at a time; returns ``dst``.
-
-    ``dtype`` ("bfloat16", "float16", "float32") casts the weights (default: the source's).
-    ``progress(done, total)`` is called after each source shard. ``special_tokens_in_text``
-    writes the tokenizer for string-based servers (see :func:`convert_tokenizer`).
-    """
-    import torch
-
-    src, dst = Path(src), Path(dst)
-    chatglm = read_chatglm_config(src)
-    config = glm_config(chatglm)
-    shards = source_shards(src)
-    _check_destination(src, dst)
-    expected = _expected_shapes(config)
-    target = getattr(torch, dtype) if dtype else None
-    writer = ShardWriter(dst, max_shard_size)
+def _convert_shards(shards: list[Path], config: Any, expected: dict[str, tuple[int, ...]],
+                    target: Any, writer: ShardWriter,
+                    progress: Callable[[int, int], None] | None) -> dict[str, Any]:
+    """Feed every converted tensor to ``writer``, shard by shard; returns {name: source dtype}."""
     seen: dict[str, Any] = {}
     for done, file in enumerate(shards, start=1):
         for name, tensor in iter_shard(file):
@@ -307,11 +294,42 @@ def convert(src: str | Path, dst: str | Path, dtype: str | None = None, *,
             del tensor
         if progress is not None:
             progress(done, len(shards))
-    missing = sorted(set(expected) - set(seen))
-    if missing:
-        writer.flush()
-        raise SciglmError(f"{src}: checkpoint lacks {len(missing)} tensor(s), e.g. {missing[0]}")
-    writer.finish()
+    return seen
+
+
+def convert(src: str | Path, dst: str | Path, dtype: str | None = None, *,
+            max_shard_size: int = DEFAULT_SHARD_BYTES, special_tokens_in_text: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write a native GLM folder (config, safetensors shards + index, tokenizer) for ``src``
+    into ``dst``, one source shard at a time; returns ``dst``.
+
+    ``dtype`` ("bfloat16", "float16", "float32") casts the weights (default: the source's).
+    ``progress(done, total)`` is called after each source shard. ``special_tokens_in_text``
+    writes the tokenizer for string-based servers (see :func:`convert_tokenizer`).
+    """
+    import torch
+
+    src, dst = Path(src), Path(dst)
+    if dtype not in (None, "bfloat16", "float16", "float32"):
+        raise InputError(f"unknown dtype {dtype!r} (bfloat16, float16 or float32)", str(dst))
+    chatglm = read_chatglm_config(src)
+    config = glm_config(chatglm)
+    shards = source_shards(src)
+    _check_destination(src, dst)
+    expected = _expected_shapes(config)
+    target = getattr(torch, dtype) if dtype else None
+    writer = ShardWriter(dst, max_shard_size)
+    try:
+        seen = _convert_shards(shards, config, expected, target, writer, progress)
+        missing = sorted(set(expected) - set(seen))
+        if missing:
+            raise SciglmError(f"{src}: checkpoint lacks {len(missing)} tensor(s), e.g. "
+                              f"{missing[0]}")
+        writer.finish()
+    except BaseException:
+        for part in dst.glob(".part-*.safetensors"):  # half a conversion is of no use
+            part.unlink()
+        raise
     source_dtypes = sorted({str(d).removeprefix("torch.") for d in seen.values()})
     config.dtype = dtype or (source_dtypes[0] if len(source_dtypes) == 1 else "float32")
     config.save_pretrained(dst)
@@ -319,7 +337,8 @@ def convert(src: str | Path, dst: str | Path, dtype: str | None = None, *,
     return dst
 
 
-def write_tokenizer(src: str | Path, dst: str | Path, special_tokens_in_text: bool = False) -> Path:
+def write_tokenizer(src: str | Path, dst: str | Path,
+                    special_tokens_in_text: bool = False) -> Path:
     """Only the converted tokenizer of ``src`` into ``dst`` (e.g. a serving tokenizer)."""
     src, dst = Path(src), Path(dst)
     if dst.exists() and dst.resolve() == src.resolve():

@@ -210,6 +210,13 @@ def test_refusals_that_protect_files(tmp_path: Path) -> None:
     other = write_original(tmp_path / "other", original_weights())
     with pytest.raises(InputError, match="another checkpoint"):
         convert(src, other)
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "model.safetensors").write_bytes(b"keep me")
+    with pytest.raises(InputError, match="weights without a config"):
+        convert(src, tmp_path / "loose")
+    assert (tmp_path / "loose" / "model.safetensors").read_bytes() == b"keep me"
+    with pytest.raises(InputError, match="unknown dtype"):
+        convert(src, tmp_path / "x", dtype="int8")
     assert {p.name: p.read_bytes() for p in src.iterdir()} == before
     (src / "pytorch_model-00002-of-00002.bin").unlink()
     with pytest.raises(InputError, match="pytorch_model-00002-of-00002.bin named by the index"):
@@ -225,7 +232,9 @@ def test_missing_and_misshaped_tensors(tmp_path: Path) -> None:
     weights = original_weights()
     del weights["transformer.encoder.layers.1.mlp.dense_4h_to_h.weight"]
     with pytest.raises(SciglmError, match="lacks 1 tensor"):
-        convert(write_original(tmp_path / "a", weights), tmp_path / "out-a")
+        convert(write_original(tmp_path / "a", weights), tmp_path / "out-a",
+                max_shard_size=10_000)
+    assert list((tmp_path / "out-a").iterdir()) == []  # no half-written shards left behind
     weights = original_weights()
     weights["transformer.output_layer.weight"] = torch.zeros(5, 64)
     with pytest.raises(SciglmError, match="shape"):
