@@ -159,7 +159,7 @@ def train_phase(engine: Any, batches: list[dict[str, torch.Tensor]], steps: int,
     peak = torch.cuda.max_memory_allocated() if device == "cuda" else 0
     return {"real_tokens": tokens, "seconds": round(seconds, 3),
             "tokens_per_s": round(tokens / seconds, 1), "peak_memory_gib": round(peak / 2**30, 2),
-            "loss": round(float(loss), 3)}
+            "loss": round(float(loss.detach()), 3)}
 
 
 def generation_phase(model: Any, vocab: int, batch: int, prompt: int, new: int,
@@ -265,7 +265,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     else:
         peak, source = float("nan"), "CPU: no datasheet peak (pass --peak-tflops)"
     for name in ("packed", "padded"):
-        results[name]["mfu"] = round(6 * n * results[name]["tokens_per_s"] / peak, 4)
+        mfu = 6 * n * results[name]["tokens_per_s"] / peak
+        results[name]["mfu"] = round(mfu, 4) if mfu == mfu else None  # None: no known peak
     report = {
         "device": torch.cuda.get_device_name(0) if device == "cuda" else "CPU",
         "model": f"GlmForCausalLM, ChatGLM3-6B shapes, {layers} of 28 layers"
@@ -283,7 +284,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.json:
         print(json.dumps(report, indent=2))
         return report
-    print(f"device: {report['device']}; {report['model']}; {n / 1e9:.2f}B matmul params, "
+    print(f"device: {report['device']}; {report['model']}; {n / 1e6:,.1f}M matmul params, "
           f"{report['dtype']}, DeepSpeed ZeRO-2; {report['examples']} examples, mean "
           f"{report['mean_example_tokens']} tokens")
     if not args.tiny and layers < 28:
@@ -291,7 +292,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(f"{'recipe':<10}{'tokens/s':>11}{'MFU':>8}{'peak GiB':>10}{'loss':>8}")
     for name in ("packed", "padded"):
         r = results[name]
-        print(f"{name:<10}{r['tokens_per_s']:>11.1f}{r['mfu']:>8.1%}{r['peak_memory_gib']:>10}"
+        mfu = f"{r['mfu']:.1%}" if r["mfu"] is not None else "-"
+        print(f"{name:<10}{r['tokens_per_s']:>11.1f}{mfu:>8}{r['peak_memory_gib']:>10}"
               f"{r['loss']:>8}")
     g = results["generation"]
     print(f"packed / padded: {report['packed_over_padded']:.2f}x; generation: batch "
