@@ -107,14 +107,26 @@ def glm_config(chatglm: dict[str, Any]) -> Any:
         tie_word_embeddings=False,
         use_cache=True,
     )
-    got = (getattr(config, "rope_parameters", None) or {}).get("rope_theta")
-    if got is None or abs(float(got) - theta) > 1e-6 * theta:
-        import transformers
-
-        raise SciglmError(f"transformers {transformers.__version__} dropped rope_theta={theta} "
-                          "(rope_ratio); upgrade transformers (see pyproject.toml)")
+    _check_rotary(config, theta, head_dim)
     config.architectures = ["GlmForCausalLM"]
     return config
+
+
+def _check_rotary(config: Any, theta: float, head_dim: int) -> None:
+    """The rotary embedding transformers builds from ``config`` must be ChatGLM3's (base
+    ``10000 * rope_ratio`` on half of each head); an old transformers ignores the parameters."""
+    import torch
+    from transformers.models.glm.modeling_glm import GlmRotaryEmbedding
+
+    rot = head_dim // 2
+    expected = 1.0 / (theta ** (torch.arange(0, rot, 2, dtype=torch.float64) / rot))
+    got = GlmRotaryEmbedding(config=config).inv_freq.double()
+    if got.shape != expected.shape or not torch.allclose(got, expected, rtol=1e-5):
+        import transformers
+
+        raise SciglmError(f"transformers {transformers.__version__} does not build ChatGLM3's "
+                          f"rotary embedding (base {theta:g}, rope_ratio); upgrade it to the "
+                          "version pyproject.toml asks for")
 
 
 def source_shards(src: Path) -> list[Path]:
