@@ -102,7 +102,8 @@ def convert_tokenizer(src: Path, special_tokens_in_text: bool = False) -> Any:
 
     ``special_tokens_in_text=True`` is for servers that encode the rendered chat template as one
     string (vLLM, ``transformers serve``): special-token strings in text then become special
-    tokens (user text can write role tokens), and ``sop``/``eop`` match only as whole words.
+    tokens (user text can write role tokens). Wherever they are read from text (also with
+    ``split_special_tokens=False`` per call), ``sop``/``eop`` match only as whole words.
     """
     from tokenizers import AddedToken, processors
     from transformers import PreTrainedTokenizerFast
@@ -118,9 +119,9 @@ def convert_tokenizer(src: Path, special_tokens_in_text: bool = False) -> Any:
         raise InputError("the SentencePiece model has no end-of-sequence piece", str(model_file))
     eos = pieces[eos_id]
     base = len(pieces)
-    # Whole-word matching keeps "people" intact where special tokens are matched in text.
-    words = {"sop", "eop"} if special_tokens_in_text else set()
-    added = [AddedToken(t, special=True, normalized=False, single_word=t in words)
+    # Whole-word matching keeps "people" intact wherever special tokens are read from text
+    # (the serving tokenizer, or a caller passing split_special_tokens=False).
+    added = [AddedToken(t, special=True, normalized=False, single_word=t in ("sop", "eop"))
              for t in SPECIAL_TOKENS]
     backend.add_special_tokens(added)
     ids = [backend.token_to_id(t) for t in SPECIAL_TOKENS]

@@ -154,6 +154,9 @@ def test_template_string_for_servers(converted: tuple[Any, Upstream, Path]) -> N
         assert serving(text, add_special_tokens=False)["input_ids"] == up.sp.encode(text)
     # The default tokenizer never reads special tokens from a string.
     assert up.special["<|user|>"] not in tok(rendered, add_special_tokens=False)["input_ids"]
+    # Asked per call (as sciglm's local generation does), it reads them, words intact.
+    assert tok(rendered, add_special_tokens=False, split_special_tokens=False)["input_ids"] == \
+        up.chat_input("Why do people ask?")
 
 
 def test_encode_chat_on_a_plain_tokenizer() -> None:

@@ -261,6 +261,13 @@ def test_cli_convert_with_tokenizer(tmp_path: Path, shared_data: Path,
     assert capsys.readouterr().out.strip() == str(tmp_path / "out")
     tok = AutoTokenizer.from_pretrained(tmp_path / "out")
     assert tok("people")["input_ids"] == up.call("people")
+    # sciglm chat / eval on the converted folder see upstream's prompt ids, words intact.
+    from sciglm.generation.local import LocalModel
+
+    local = LocalModel(tmp_path / "out", device="cpu")
+    messages = [{"role": "user", "content": "Do people use isopropyl?"}]
+    encoded = local._encode([local.render(messages)])
+    assert encoded["input_ids"][0].tolist() == up.chat_input("Do people use isopropyl?")
     generation = GenerationConfig.from_pretrained(tmp_path / "out")
     assert generation.eos_token_id == [2, up.special["<|user|>"], up.special["<|observation|>"]]
     with pytest.raises(SystemExit) as exit_info:
