@@ -23,8 +23,8 @@ from typing import Any
 from sciglm.errors import InputError, SciglmError
 from sciglm.train.chatglm_tokenizer import CHAT_TEMPLATE, SPECIAL_TOKENS, convert_tokenizer
 
-__all__ = ["CHAT_TEMPLATE", "SPECIAL_TOKENS", "convert", "glm_config", "read_chatglm_config",
-           "write_tokenizer"]
+__all__ = ["CHAT_TEMPLATE", "SPECIAL_TOKENS", "convert", "convert_tokenizer", "glm_config",
+           "read_chatglm_config", "write_tokenizer"]
 
 #: Output shard size: 2 GB keeps the buffer small next to a 6B model's 12 GB of bf16 weights.
 DEFAULT_SHARD_BYTES = 2 * 1024**3
