@@ -99,7 +99,8 @@ def layers_that_fit(config: dict[str, Any], memory: int, share: float = 0.75) ->
     return max(1, min(config["num_layers"], int((share * memory / 16 - fixed) // per_layer)))
 
 
-def build_model(config: dict[str, Any], device: str, dtype: torch.dtype) -> Any:
+def build_model(config: dict[str, Any], device: str, dtype: torch.dtype,
+                attn: str = "sdpa") -> Any:
     """A randomly initialised ``GlmForCausalLM`` with the converter's config."""
     from transformers import GlmForCausalLM
 
@@ -107,7 +108,7 @@ def build_model(config: dict[str, Any], device: str, dtype: torch.dtype) -> Any:
     glm = glm_config(config)
     glm.use_cache = False
     with torch.device(device):
-        model = GlmForCausalLM._from_config(glm, attn_implementation="sdpa", dtype=dtype)
+        model = GlmForCausalLM._from_config(glm, attn_implementation=attn, dtype=dtype)
     return model
 
 
@@ -209,6 +210,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--gen-new", type=int, default=256)
     parser.add_argument("--tokenizer", help="A converted ChatGLM3 folder for real lengths.")
     parser.add_argument("--data", help="JSONL of question/answer records (with --tokenizer).")
+    parser.add_argument("--attn", default="sdpa",
+                        help="attn_implementation: sdpa (default; packed rows get a "
+                        "block-diagonal mask) or flash_attention_2 where installed.")
     parser.add_argument("--peak-tflops", type=float, default=None)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args(argv)
@@ -240,7 +244,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
               for i in range(0, len(examples) - args.padded_rows + 1, args.padded_rows)]
     padded = [b | {"n_real": int(b["attention_mask"].sum())} for b in padded]
 
-    model = build_model(config, device, dtype)
+    model = build_model(config, device, dtype, args.attn)
     n = matmul_params(model)
     results: dict[str, Any] = {}
     engine = start_deepspeed(model, device, args.packed_rows)
@@ -271,7 +275,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "device": torch.cuda.get_device_name(0) if device == "cuda" else "CPU",
         "model": f"GlmForCausalLM, ChatGLM3-6B shapes, {layers} of 28 layers"
                  if not args.tiny else "GlmForCausalLM, tiny (2 layers, hidden 64)",
-        "layers": layers, "params_matmul": n, "dtype": str(dtype).removeprefix("torch."),
+        "layers": layers, "attn": args.attn, "params_matmul": n,
+        "dtype": str(dtype).removeprefix("torch."),
         "zero_stage": 2, "examples": "real" if args.tokenizer and args.data else "synthetic",
         "mean_example_tokens": round(sum(len(e["input_ids"]) for e in examples) / len(examples),
                                      1),
