@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sciglm.cli.common import console
+from sciglm.cli.common import console, progress_bar
 
 
 @click.group()
@@ -22,18 +22,42 @@ def convert() -> None:
 @click.argument("dst", type=click.Path(file_okay=False))
 @click.option("--dtype", type=click.Choice(["bfloat16", "float16", "float32"]),
               help="Save the weights in this dtype (default: the source's).")
-def chatglm3(src: str, dst: str, dtype: str | None) -> None:
+@click.option("--max-shard-size", type=click.IntRange(min=1), default=2048, show_default=True,
+              metavar="MB", help="Output shard size; peak memory is about the largest source "
+              "shard plus one output shard.")
+@click.option("--special-tokens-in-text", is_flag=True,
+              help="Write a tokenizer that turns special-token strings in text into special "
+              "tokens, for servers that encode the rendered chat template as one string (vLLM, "
+              "transformers serve). Default: text is always encoded as SentencePiece does.")
+@click.option("--tokenizer-only", is_flag=True,
+              help="Write only the tokenizer (e.g. a serving tokenizer for vLLM's --tokenizer).")
+def chatglm3(src: str, dst: str, dtype: str | None, max_shard_size: int,
+             special_tokens_in_text: bool, tokenizer_only: bool) -> None:
     """Convert an original ChatGLM3 checkpoint SRC (e.g. a download of THUDM/chatglm3-6b-base:
-    config.json, weights, tokenizer.model) into DST: transformers' GlmForCausalLM plus a fast
-    tokenizer with ChatGLM3's chat format. No trust_remote_code is needed afterwards.
+    config.json, weights with their index, tokenizer.model) into DST: transformers'
+    GlmForCausalLM plus a fast tokenizer with ChatGLM3's chat format. No trust_remote_code is
+    needed afterwards. Streams shard by shard (about 4 GB of memory for the 6B with the default
+    shard size); SRC and DST must differ.
 
     \b
     Example:
-      sciglm convert chatglm3 chatglm3-6b-base/ chatglm3-6b-base-glm/
+      sciglm convert chatglm3 chatglm3-6b-base/ chatglm3-6b-base-glm/ --dtype bfloat16
       sciglm train --data mix/ --model chatglm3-6b-base-glm/ --output runs/sciglm
+      sciglm convert chatglm3 chatglm3-6b-base/ serve-tokenizer/ --tokenizer-only \\
+          --special-tokens-in-text
     """
     from sciglm.train.convert_chatglm3 import convert as run
+    from sciglm.train.convert_chatglm3 import write_tokenizer
 
-    out = run(src, dst, dtype)
+    if tokenizer_only:
+        out = write_tokenizer(src, dst, special_tokens_in_text=special_tokens_in_text)
+        console.print(f"wrote the ChatGLM3 tokenizer of {src} to {out}")
+        click.echo(str(out))
+        return
+
+    with progress_bar("converting shards", None) as bar:
+        out = run(src, dst, dtype, max_shard_size=max_shard_size * 1024**2,
+                  special_tokens_in_text=special_tokens_in_text,
+                  progress=lambda done, total: bar.advance(1, f"{done}/{total}"))
     console.print(f"converted {src} -> {out} (GlmForCausalLM)")
     click.echo(str(out))

@@ -87,8 +87,11 @@ class LocalModel:
         return GenerationConfig(**options)
 
     def _encode(self, texts: list[str]) -> Any:
+        # A rendered chat template holds its special tokens as text: read them (a tokenizer may
+        # default to never reading them, as converted ChatGLM3 does for exactness).
         return self.tokenizer(
-            texts, return_tensors="pt", padding=True, add_special_tokens=False
+            texts, return_tensors="pt", padding=True, add_special_tokens=False,
+            split_special_tokens=False,
         ).to(self.device)
 
     def warmup(self) -> None:
