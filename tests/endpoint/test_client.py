@@ -11,7 +11,15 @@ import pytest
 
 from sciglm.endpoint.cache import ResponseCache
 from sciglm.endpoint.client import EndpointClient, EndpointError, RetryPolicy, retry_after_seconds
-from sciglm.endpoint.loopback import LoopbackServer, Reply, chat_body, error, ok, text_body
+from sciglm.endpoint.loopback import (
+    LoopbackServer,
+    Reply,
+    chat_body,
+    error,
+    last_user_text,
+    ok,
+    text_body,
+)
 
 MESSAGES = [{"role": "user", "content": "What is 1+1?"}]
 PARAMS = {"temperature": 0.0, "max_tokens": 16}
@@ -176,3 +184,24 @@ def test_backoff_grows_with_jitter_and_respects_the_cap():
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(delays) > 1  # jittered
     assert policy.delay(0, retry_after=30.0) == 30.0
+
+
+def test_eval_client_holds_128_requests_in_flight_at_scale():
+    """The path a GPU user takes (vLLM behind --base-url, --concurrency 128): every request
+    answered once, in order, with exactly 128 in flight at the peak."""
+    from sciglm.generation.base import GenParams
+    from sciglm.generation.endpoint import EndpointModel
+
+    def echo(request, number):
+        return ok(last_user_text(request), delay=0.3)
+
+    with LoopbackServer(echo) as server:
+        model = EndpointModel(server.base_url, "loopback", "k", concurrency=128)
+        try:
+            prompts = [[{"role": "user", "content": f"q{i}"}] for i in range(384)]
+            replies = model.generate(prompts, GenParams(max_tokens=8))
+        finally:
+            model.close()
+    assert replies == [f"q{i}" for i in range(384)]
+    assert server.counts["ok"] == 384
+    assert server.peak_in_flight == 128
