@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any
 
@@ -71,6 +71,26 @@ class EndpointModel:
             return "", "endpoint returned no choices"
         return (reply.choices[0].message.content or "").strip(), ""
 
+    def _complete_one(self, prompt: str, params: GenParams) -> tuple[str, str]:
+        import openai
+
+        try:
+            reply = self.client.completions.create(
+                model=self.model, prompt=prompt, **self._options(params)
+            )
+        except openai.BadRequestError as exc:
+            return "", f"endpoint refused the request: {exc.message}"
+        except openai.OpenAIError as exc:
+            raise self._fail(exc) from exc
+        if not reply.choices:
+            return "", "endpoint returned no choices"
+        return (reply.choices[0].text or "").strip(), ""
+
+    def complete(self, prompts: Sequence[str], params: GenParams) -> list[str]:
+        """Raw completions from ``/v1/completions`` (no chat template), ``concurrency`` in
+        flight, in input order; :attr:`errors` says why a reply is empty."""
+        return self._run([lambda p=p: self._complete_one(p, params) for p in prompts])
+
     def generate(
         self,
         conversations: Sequence[list[Message]],
@@ -78,9 +98,17 @@ class EndpointModel:
         on_batch: OnBatch | None = None,
     ) -> list[str]:
         """Concurrent requests, ``concurrency`` in flight; replies in input order."""
+        return self._run(
+            [lambda m=m: self._one(m, params) for m in conversations], on_batch
+        )
+
+    def _run(
+        self, calls: Sequence[Callable[[], tuple[str, str]]], on_batch: OnBatch | None = None
+    ) -> list[str]:
+        """Run ``calls`` on ``concurrency`` threads; texts in input order, reasons in errors."""
         jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
         futures: list[Future[tuple[str, str]]] = []
-        for index in range(len(conversations)):
+        for index in range(len(calls)):
             jobs.put(index)
             futures.append(Future())
 
@@ -94,7 +122,7 @@ class EndpointModel:
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
-                    future.set_result(self._one(conversations[index], params))
+                    future.set_result(calls[index]())
                 except BaseException as exc:  # noqa: BLE001 - handed to the caller
                     future.set_exception(exc)
                 if on_batch is not None:
@@ -102,7 +130,7 @@ class EndpointModel:
 
         # Daemon threads: on Ctrl-C the queued requests are cancelled and leaving does not
         # wait for the answers still in flight.
-        for _ in range(min(self.concurrency, len(conversations))):
+        for _ in range(min(self.concurrency, len(calls))):
             threading.Thread(target=work, name="sciglm-request", daemon=True).start()
         try:
             results = [future.result() for future in futures]

@@ -121,6 +121,29 @@ class LocalModel:
                 on_batch(len(chunk))
         return replies
 
+    def complete(self, prompts: Sequence[str], params: GenParams) -> list[str]:
+        """Each prompt text continued as is, in batches: encoded with the tokenizer's special
+        tokens (ChatGLM3's ``[gMASK]sop`` prefix, as SciGLM's evaluation script did), no chat
+        template."""
+        import torch
+
+        encode = self.tokenizer
+        lengths = [len(encode(t, add_special_tokens=True)["input_ids"]) for t in prompts]
+        order = sorted(range(len(prompts)), key=lambda i: (lengths[i], i))
+        replies: list[str] = [""] * len(prompts)
+        config = self._config(params)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            encoded = encode([prompts[i] for i in chunk], return_tensors="pt", padding=True,
+                             add_special_tokens=True).to(self.device)
+            with torch.inference_mode():
+                output = self.model.generate(**encoded, generation_config=config)
+            new_tokens = output[:, encoded["input_ids"].shape[1] :]
+            decoded = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+            for index, text in zip(chunk, decoded, strict=True):
+                replies[index] = text.strip()
+        return replies
+
     # -- streaming --------------------------------------------------------------------------
     def stream(
         self, messages: list[Message], params: GenParams, stop: threading.Event
