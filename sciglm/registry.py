@@ -33,8 +33,7 @@ _benchmarks: dict[str, Any] | None = None
 def _call_each(hook_name: str, make_register: Callable[[str], Callable[..., None]]) -> None:
     """Call a hook on every plugin separately, so one failing plugin is reported, not fatal."""
     plugins.load_plugins()
-    for plugin in list(plugins.pm.get_plugins()):
-        name = plugins.pm.get_name(plugin) or repr(plugin)
+    for name, plugin in list(plugins.pm.list_name_plugin()):  # registration order: first wins
         impl = getattr(plugin, hook_name, None)
         if impl is None:
             continue

@@ -25,7 +25,11 @@ from sciglm.records import Verdict, VerifyItem
 
 #: Longest response a scorer reads (the letter extractor scans 20,000 characters).
 MAX_CHARS = 20_000
-_OPENING_LETTER = re.compile(r"^\s*[(（\[]?\s*([A-Ja-j])\s*(?:[)）\].．。:：,，、]|\s|$)")
+#: An option letter opening the response: ``(B)…``, or ``B`` alone on its line or followed by
+#: punctuation (``B.``, ``B:``, ``B)``); never the article in "A force of…".
+_OPENING_LETTER = re.compile(
+    r"^\s*(?:[(（\[]\s*([A-Ja-j])\s*[)）\]]|([A-Ja-j])\s*(?:[.．。:：,，、)）]|[ \t]*(?:\n|$)))"
+)
 
 
 def _too_long(item: VerifyItem) -> Verdict | None:
@@ -42,11 +46,13 @@ def score_letter(item: VerifyItem) -> Verdict:
         return Verdict(None, None, f"reference {item.reference!r} is not an option letter")
     if (long := _too_long(item)) is not None:
         return long
+    allowed = "ABCDEFGHIJ"[: len(item.choices) if item.choices else 10]
     opening = _OPENING_LETTER.match(item.response)
-    predicted = opening.group(1).upper() if opening else None
-    if predicted is None:
-        count = len(item.choices) if item.choices else 10
-        predicted = predicted_letters(item.response, count)
+    predicted = (opening.group(1) or opening.group(2)).upper() if opening else None
+    if predicted is None or predicted not in allowed:
+        predicted = predicted_letters(item.response, len(allowed))
+    if predicted is not None and not set(predicted) <= set(allowed):
+        predicted = None  # "I cannot tell": no option of this question
     if predicted is None:
         return Verdict(False, None, "no option letter in the response")
     correct = predicted == expected
