@@ -127,7 +127,7 @@ def eval_cmd(model_name: str | None, base_url: str | None, benchmark_specs: tupl
         print_json(report.to_dict())
         return
     title = f"sciglm eval: accuracy (%), protocol {chosen.name}, {fmt} format, {shots}-shot"
-    print_table(title, *report.summary_table())
+    print_table(title, *(report.compare_table() if compare else report.summary_table()))
     for line in report.paper_notes():
         console.print(line, markup=False)
     print_table("per benchmark and subject", *report.detail_table())

@@ -82,6 +82,7 @@ TABLES: dict[str, PaperTable] = {
                     "mathematics": (31.80, False), "sat-math": (65.46, False),
                 }),
             ],
+            _NOTES,
         ),
         PaperTable(
             "sciglm-paper-v1",

@@ -90,6 +90,14 @@ class Report:
                 rows.append([paper_row.model] + cells + [""])
         return columns, rows
 
+    def compare_table(self) -> tuple[list[str], list[list[str]]]:
+        """The summary turned on its side for a terminal: one row per benchmark, the run's
+        accuracy then each paper row's (empty where the paper has no such column)."""
+        columns, rows = self.summary_table()
+        return ["Benchmark"] + [row[0] for row in rows], [
+            [columns[i]] + [row[i] for row in rows] for i in range(1, len(columns))
+        ]
+
     def paper_notes(self) -> list[str]:
         """Where the compared paper table comes from and how its columns differ from ours."""
         if self.paper is None:
