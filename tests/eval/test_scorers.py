@@ -4,6 +4,7 @@ DeepMind Mathematics comparison, and their path through the verifier pool."""
 from __future__ import annotations
 
 import pytest
+from sciglm_sources.benchmarks import mathematics_references, score_mathematics
 
 from sciglm.eval.scorers import (
     MAX_CHARS,
@@ -15,7 +16,6 @@ from sciglm.eval.scorers import (
 )
 from sciglm.records import VerifyItem
 from sciglm.verify.pool import VerifierPool
-from sciglm_sources.benchmarks import mathematics_references, score_mathematics
 
 
 def item(response: str, reference: str, **extra: object) -> VerifyItem:
