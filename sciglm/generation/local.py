@@ -56,8 +56,6 @@ class LocalModel:
             raise SciglmError(f"{self.path}: cannot load model: {exc}") from exc
         self.model.to(self.device).eval()
         self._cache_argument = _cache_argument()
-        if not self.tokenizer.chat_template:
-            raise SciglmError(f"{self.path}: the tokenizer has no chat template")
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._cache: Any = None  # key/value cache of the last streamed turn (chat)
@@ -65,7 +63,14 @@ class LocalModel:
 
     # -- prompts ----------------------------------------------------------------------------
     def render(self, messages: list[Message]) -> str:
-        """The conversation as the model sees it, ending with the assistant's turn opening."""
+        """The conversation as the model sees it, ending with the assistant's turn opening.
+
+        A base model without a chat template can still ``complete`` plain prompts (SciGLM's
+        round format); only chat needs the template.
+        """
+        if not self.tokenizer.chat_template:
+            raise SciglmError(f"{self.path}: the tokenizer has no chat template (for plain-text "
+                              "prompts use sciglm eval --prompt-format sciglm)")
         return self.tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, tokenize=False
         )

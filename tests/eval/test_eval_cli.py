@@ -177,14 +177,15 @@ def test_embedded_model_on_the_new_benchmarks(shared_data: Path, tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_a_sciglm_recipe_model_is_evaluated_with_the_paper_protocol(shared_data: Path,
+def test_a_sciglm_recipe_base_model_is_evaluated_with_the_paper_protocol(shared_data: Path,
                                                                      tmp_path: Path) -> None:
     from sciglm.models.embedded import resolve_model
 
     model = tmp_path / "run" / "final"
     model.mkdir(parents=True)
-    for file in Path(resolve_model(None)).iterdir():
-        (model / file.name).symlink_to(file)
+    for file in Path(resolve_model(None)).iterdir():  # a base model: no chat template
+        if file.name != "chat_template.jinja":
+            (model / file.name).symlink_to(file)
     (model / "sciglm-recipe.json").write_text(
         json.dumps({"recipe": "sciglm", "prompt_format": "sciglm"}))
     out = tmp_path / "out"
@@ -198,3 +199,8 @@ def test_a_sciglm_recipe_model_is_evaluated_with_the_paper_protocol(shared_data:
     scieval = [json.loads(x) for x in (out / "predictions" / "scieval.jsonl").open()]
     # SciEval under the paper's protocol: first character (multiple choice) as the original.
     assert all(r["reason"].startswith(("first character", "empty response")) for r in scieval)
+    chat = sciglm("eval", "--model", str(model), "--benchmark", "sat-math", "--limit", "1",
+                  "--protocol", "cot", "--prompt-format", "chat", "--data-dir", str(shared_data),
+                  "-o", str(tmp_path / "chat"))
+    last = chat.stderr.strip().splitlines()[-1]
+    assert chat.returncode == 1 and last.startswith("Error: ") and "no chat template" in last
