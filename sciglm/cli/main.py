@@ -14,6 +14,7 @@ from sciglm import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "plugins": ("sciglm.cli.plugins_cmd:plugins_cmd", "List installed subject plugins."),
     "questions": ("sciglm.cli.questions_cmd:questions", "Load and show normalized questions."),
+    "data": ("sciglm.cli.data_cmd:data", "List, inspect and download the public data sets."),
     "verify": (
         "sciglm.cli.verify_cmd:verify",
         "Check model answers and proofs against references.",
@@ -34,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "mix": ("sciglm.cli.mix_cmd:mix", "Build the training mixture (SciInstruct format)."),
     "train": ("sciglm.cli.train_cmd:train", "Fine-tune a causal LM with Transformers + DeepSpeed."),
     "convert": ("sciglm.cli.convert_cmd:convert", "Convert checkpoints (ChatGLM3 to native GLM)."),
+    "models": ("sciglm.cli.models_cmd:models", "Model catalogue, fetching, converted-model cache."),
     "chat": ("sciglm.cli.chat_cmd:chat", "Chat with a local model or an endpoint in the terminal."),
     "eval": ("sciglm.cli.eval_cmd:eval_cmd", "Evaluate a model on the paper's benchmarks."),
     "pipeline": ("sciglm.cli.pipeline_cmd:pipeline", "Run the whole pipeline end to end."),
@@ -44,13 +46,17 @@ class LazyGroup(click.Group):
     """A click group whose built-in commands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        _add_plugin_commands()
         names = set(self.commands) | {name for name in COMMANDS if _importable(name)}
         return sorted(names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        if cmd_name not in COMMANDS or not _importable(cmd_name):
+        if cmd_name not in COMMANDS:  # perhaps a plugin's (loaded only when one is asked for)
+            _add_plugin_commands()
+            return self.commands.get(cmd_name)
+        if not _importable(cmd_name):
             return None
         module_name, attr = COMMANDS[cmd_name][0].split(":")
         command = getattr(importlib.import_module(module_name), attr)
@@ -76,7 +82,10 @@ def _importable(name: str) -> bool:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sciglm")
-def cli() -> None:
+@click.option("--no-convert", is_flag=True, envvar="SCIGLM_NO_CONVERT",
+              help="Use original ChatGLM checkpoints as they are (remote code) instead of "
+                   "converting them once into the cache.")
+def cli(no_convert: bool) -> None:
     """sciglm: build scientific-reasoning language models the SciGLM way.
 
     \b
@@ -87,27 +96,49 @@ def cli() -> None:
       sciglm mix --input math=kept.jsonl --output mix/
       sciglm train --data mix/ --output run/ && sciglm eval --model run/final --benchmark gsm8k
     """
+    if no_convert:  # read by sciglm.models.resolve in this process and in launched ranks
+        import os
+
+        os.environ["SCIGLM_NO_CONVERT"] = "1"
+
+
+_plugin_commands_added = False
 
 
 def _add_plugin_commands() -> None:
+    """Let plugins add their commands (once; only when a listing or a non-built-in asks)."""
+    global _plugin_commands_added
+    if _plugin_commands_added:
+        return
+    _plugin_commands_added = True
     from sciglm import plugins
 
     plugins.load_plugins()
-    for plugin in plugins.pm.get_plugins():
-        hook = getattr(plugin, "register_commands", None)
-        if hook is None:
-            continue
+    for impl in reversed(plugins.pm.hook.register_commands.get_hookimpls()):
         try:
-            hook(cli=cli)
+            impl.function(cli=cli)
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
-            click.echo(f"Warning: plugin {plugins.pm.get_name(plugin)!r} commands: {exc}", err=True)
+            click.echo(f"Warning: plugin {impl.plugin_name!r} commands: {exc}", err=True)
+
+
+#: Top-level modules of the ``train`` extra: a command that needs one says how to install it.
+TRAIN_EXTRA_MODULES = {"torch", "transformers", "accelerate", "deepspeed", "gguf", "sentencepiece",
+                       "fastapi", "uvicorn", "google"}
+
+
+def missing_extra_message(exc: ModuleNotFoundError, command: str) -> str | None:
+    """One line telling the user which extra to install, when ``exc`` is a missing extra module."""
+    top = (exc.name or "").split(".")[0]
+    if top not in TRAIN_EXTRA_MODULES:
+        return None
+    return (f"sciglm {command} needs {top!r}, part of the 'train' extra: "
+            "pip install 'sciglm[train]'")
 
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; known errors become one ``Error:`` line and exit status 1."""
     from sciglm.errors import SciglmError
 
-    _add_plugin_commands()
     try:
         rc = cli.main(args=argv, prog_name="sciglm", standalone_mode=False)
     except click.exceptions.Abort:
@@ -118,6 +149,13 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except SciglmError as exc:
         click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except ModuleNotFoundError as exc:
+        args = sys.argv[1:] if argv is None else argv
+        message = missing_extra_message(exc, args[0] if args else "")
+        if message is None:
+            raise
+        click.echo(f"Error: {message}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

@@ -12,7 +12,7 @@ the prompt text reaches the model).
 
 Prompt formats: ``chat`` (the tokenizer's chat template, or an endpoint's chat API) and
 ``sciglm`` (SciGLM's training prompt ``[Round 1]\n\n问：…\n\n答：`` as plain text completed by
-the model: a local model's ``complete`` or an endpoint's ``/v1/completions``).
+the model: a local model's ``complete_text`` or an endpoint's ``/v1/completions``).
 """
 
 from __future__ import annotations

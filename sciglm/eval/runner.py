@@ -172,7 +172,7 @@ def _run_benchmark(
                                     options.prompt_format) for q in chunk]
             began = time.perf_counter()
             if options.prompt_format == "sciglm":
-                responses = model.complete([p.text or "" for p in prompts], options.params)
+                responses = model.complete_text([p.text or "" for p in prompts], options.params)
             else:
                 responses = model.generate([p.messages for p in prompts], options.params)
             timing["generate_seconds"] += time.perf_counter() - began

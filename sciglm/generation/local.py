@@ -38,14 +38,16 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 class LocalModel:
     """A transformers model folder loaded once, used for many generations."""
 
-    def __init__(self, path: str | Path, batch_size: int = 8, device: str | None = None) -> None:
+    def __init__(self, path: str | Path, batch_size: int = 8, device: str | None = None,
+                 label: str | None = None) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
         self.path = Path(path)
-        self.label = self.path.name if self.path.name != "final" else self.path.parent.name
+        self.label = label or (self.path.name if self.path.name != "final" else
+                               self.path.parent.name)
         self.batch_size = max(1, batch_size)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         try:
@@ -65,7 +67,7 @@ class LocalModel:
     def render(self, messages: list[Message]) -> str:
         """The conversation as the model sees it, ending with the assistant's turn opening.
 
-        A base model without a chat template can still ``complete`` plain prompts (SciGLM's
+        A base model without a chat template can still complete plain prompts (SciGLM's
         round format); only chat needs the template.
         """
         if not self.tokenizer.chat_template:
@@ -126,7 +128,9 @@ class LocalModel:
                 on_batch(len(chunk))
         return replies
 
-    def complete(self, prompts: Sequence[str], params: GenParams) -> list[str]:
+    def complete_text(
+        self, prompts: Sequence[str], params: GenParams, on_batch: OnBatch | None = None
+    ) -> list[str]:
         """Each prompt text continued as is, in batches: encoded with the tokenizer's special
         tokens (ChatGLM3's ``[gMASK]sop`` prefix, as SciGLM's evaluation script did), no chat
         template."""
@@ -147,6 +151,8 @@ class LocalModel:
             decoded = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
             for index, text in zip(chunk, decoded, strict=True):
                 replies[index] = text.strip()
+            if on_batch is not None:
+                on_batch(len(chunk))
         return replies
 
     # -- streaming --------------------------------------------------------------------------

@@ -44,6 +44,9 @@ class StubServer:
                     return
                 if not self.path.endswith("/chat/completions"):
                     text = stub.reply([{"role": "prompt", "content": body["prompt"]}])
+                    if body.get("stream"):
+                        self._stream(text, chat=False)
+                        return
                     self._json(200, {
                         "id": "x", "object": "text_completion", "created": 0, "model": "stub",
                         "choices": [{"index": 0, "finish_reason": "stop", "text": text,
@@ -68,17 +71,23 @@ class StubServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def _stream(self, text: str) -> None:
+            def _stream(self, text: str, chat: bool = True) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
                 try:
                     for word in text.split(" "):
-                        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0,
-                                 "model": "stub",
-                                 "choices": [{"index": 0, "delta": {"content": word + " "},
-                                              "finish_reason": None}]}
+                        if chat:
+                            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0,
+                                     "model": "stub",
+                                     "choices": [{"index": 0, "delta": {"content": word + " "},
+                                                  "finish_reason": None}]}
+                        else:
+                            chunk = {"id": "x", "object": "text_completion", "created": 0,
+                                     "model": "stub",
+                                     "choices": [{"index": 0, "text": word + " ",
+                                                  "finish_reason": None, "logprobs": None}]}
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                         self.wfile.flush()
                         with stub.lock:

@@ -32,7 +32,8 @@ class ScriptedModel:
         self.calls = 0
         self.fail_on_call = fail_on_call
 
-    def complete(self, prompts: Sequence[str], params: GenParams) -> list[str]:
+    def complete_text(self, prompts: Sequence[str], params: GenParams,
+                      on_batch: object = None) -> list[str]:
         """Raw completions: the prompt text must be SciGLM's round; answers like generate."""
         self.completed.extend(prompts)
         return self.generate([[{"role": "user", "content": p.split("问：")[1]}] for p in prompts],
