@@ -89,6 +89,7 @@ def test_commands_needing_the_train_extra_say_how_to_install_it(tmp_path: Path) 
     model = tmp_path / "model"
     model.mkdir()
     (model / "config.json").write_text("{}", encoding="utf-8")
+    (model / "model.safetensors").write_bytes(b"")
     for args in (["train", "--data", str(data), "-o", str(tmp_path / "run")],
                  ["convert", "chatglm3", str(model), str(tmp_path / "out")],
                  ["chat", "--model", str(model)]):
