@@ -164,10 +164,10 @@ def _run_benchmark(
     timing: dict[str, Any],
 ) -> None:
     unwritten: list[_Pending] = []  # judged or being judged, not yet in the predictions file
+    protocol = get_protocol(options.protocol)
     try:
         for start in range(0, len(todo), options.chunk):
             chunk = todo[start : start + options.chunk]
-            protocol = get_protocol(options.protocol)
             prompts = [build_prompt(bench, protocol, q, exemplars.get(q.id, []),
                                     options.prompt_format) for q in chunk]
             began = time.perf_counter()
