@@ -1,9 +1,10 @@
 """Lean proof checking throughput: proofs/second vs pool size, header reuse on and off.
 
 Runs short tactic proofs (norm_num, simp, omega, linarith, nlinarith, …) against miniF2F
-statements through :class:`sciglm_lean.pool.LeanPool`. With header reuse on, each REPL imports
-Mathlib once and checks every proof in that environment; with it off, every proof re-imports.
-Where Lean is not installed it says so and exits 0.
+statements through the verifier pool of ``sciglm verify`` (:class:`sciglm.verify.pool.VerifierPool`,
+each worker keeping one REPL). With header reuse on, each REPL imports Mathlib once and checks
+every proof in that environment; with it off (``SCIGLM_LEAN_REUSE_HEADER=0``), every proof
+re-imports. Where Lean is not installed it says so and exits 0.
 
     python benchmarks/lean_bench.py --limit 32 --pools 1,2,4
     python benchmarks/lean_bench.py --repl "lake env /path/to/repl" --limit 8
@@ -13,49 +14,56 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
+import os
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "plugins"))
+sys.path[:0] = [str(REPO), str(REPO / "plugins")]
 
 from sciglm_lean.config import LeanConfig, resolve_launch  # noqa: E402
 from sciglm_lean.loaders import load_minif2f  # noqa: E402
-from sciglm_lean.pool import LeanPool, ProofJob  # noqa: E402
+
+from sciglm import registry  # noqa: E402
+from sciglm.records import VerifyItem  # noqa: E402
+from sciglm.verify.pool import VerifierPool  # noqa: E402
 
 TACTICS = ["norm_num", "simp", "omega", "linarith", "nlinarith", "decide", "positivity", "aesop"]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "minif2f-lean4" / "minif2f.jsonl"
 
 
-def make_jobs(path: Path, limit: int) -> list[ProofJob]:
-    """``limit`` jobs: miniF2F statements, each with one short tactic proof (round robin)."""
+def make_items(path: Path, limit: int) -> list[VerifyItem]:
+    """``limit`` items: miniF2F statements, each with one short tactic proof (round robin)."""
     questions = list(load_minif2f(path))[:limit]
     return [
-        ProofJob(q.meta["statement"], f"  {TACTICS[i % len(TACTICS)]}", q.meta["header"], q.id)
+        VerifyItem(
+            q.id,
+            "lean",
+            f"  {TACTICS[i % len(TACTICS)]}",
+            extra={"statement": q.meta["statement"], "header": q.meta["header"]},
+        )
         for i, q in enumerate(questions)
     ]
 
 
-def measure(config: LeanConfig, workers: int, jobs: list[ProofJob]) -> dict:
-    """Wall time for ``jobs`` on a fresh pool (Mathlib imports included)."""
+def measure(reuse: bool, workers: int, items: list[VerifyItem]) -> dict:
+    """Wall time for ``items`` on a fresh pool (Mathlib imports included)."""
+    os.environ["SCIGLM_LEAN_REUSE_HEADER"] = "1" if reuse else "0"
     started = time.perf_counter()
-    with LeanPool(workers, config) as pool:
-        verdicts = pool.map(jobs)
-        loads = pool.header_loads
+    with VerifierPool(workers, start_method="fork") as pool:  # fork: workers see the setting
+        verdicts = pool.map(items)
     wall = time.perf_counter() - started
     return {
         "workers": workers,
-        "reuse_header": config.reuse_header,
-        "proofs": len(jobs),
-        "accepted": sum(v.correct is True for v in verdicts),
+        "reuse_header": reuse,
+        "proofs": len(items),
+        "true": sum(v.correct is True for v in verdicts),
+        "repl_accepted": sum(v.details.get("repl") == "accepted" for v in verdicts),
         "rejected": sum(v.correct is False for v in verdicts),
         "undecided": sum(v.correct is None for v in verdicts),
-        "header_loads": loads,
         "wall_s": round(wall, 2),
-        "proofs_per_s": round(len(jobs) / wall, 3),
+        "proofs_per_s": round(len(items) / wall, 3),
     }
 
 
@@ -70,10 +78,10 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object per run")
     args = parser.parse_args()
 
-    config = replace(LeanConfig.from_env(), proof_timeout=args.timeout)
+    os.environ["SCIGLM_LEAN_TIMEOUT"] = str(args.timeout)
     if args.repl:
-        config = replace(config, repl_command=tuple(shlex.split(args.repl)))
-    launch = resolve_launch(config)
+        os.environ["SCIGLM_LEAN_REPL"] = args.repl
+    launch = resolve_launch(LeanConfig.from_env())
     if isinstance(launch, str):
         print(f"Lean is not installed here, nothing to measure: {launch}")
         print("Install elan and run `sciglm lean setup`, then rerun this benchmark.")
@@ -81,11 +89,12 @@ def main() -> int:
     if not args.data.exists():
         print(f"no statements at {args.data} (pass --data)", file=sys.stderr)
         return 1
+    registry.get_subject("lean")  # load the plugins once, before the workers fork
     rows = []
     for reuse, limit in ((True, args.limit), (False, args.no_reuse_limit)):
-        jobs = make_jobs(args.data, limit)
+        items = make_items(args.data, limit)
         for workers in (int(w) for w in args.pools.split(",")):
-            row = measure(replace(config, reuse_header=reuse), workers, jobs)
+            row = measure(reuse, workers, items)
             rows.append(row)
             if args.json:
                 print(json.dumps(row), flush=True)
@@ -93,8 +102,8 @@ def main() -> int:
                 print(
                     f"reuse={'on ' if reuse else 'off'} workers={workers}: "
                     f"{row['proofs']} proofs in {row['wall_s']:.1f}s = {row['proofs_per_s']:.2f}/s "
-                    f"({row['accepted']} accepted, {row['rejected']} rejected, "
-                    f"{row['undecided']} undecided, {row['header_loads']} header loads)",
+                    f"({row['true']} true, {row['repl_accepted']} accepted by the REPL only, "
+                    f"{row['rejected']} rejected, {row['undecided']} undecided)",
                     flush=True,
                 )
     base = {r["workers"]: r["proofs_per_s"] for r in rows if not r["reuse_header"]}

@@ -3,9 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The chat test drives `sciglm chat` in tmux, as a person would; install it where we can.
-if ! command -v tmux >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  apt-get install -y -qq tmux >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq tmux) || true
+# The chat test drives `sciglm chat` in tmux, as a person would; the Lean sandbox tests run
+# bubblewrap. Install them where we can (the tests skip, with the reason, where they are absent).
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  for tool in tmux:tmux bwrap:bubblewrap; do
+    if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+      apt-get install -y -qq "${tool#*:}" >/dev/null 2>&1 \
+        || (apt-get update -qq && apt-get install -y -qq "${tool#*:}" >/dev/null 2>&1) || true
+    fi
+  done
 fi
 export HF_HOME="${HF_HOME:-$(mktemp -d)}" HF_HUB_OFFLINE=1 DS_ACCELERATOR=cpu
 .venv/bin/ruff check .

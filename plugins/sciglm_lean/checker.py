@@ -1,19 +1,22 @@
-"""Check one proof with one REPL process: screen, elaborate, audit axioms, judge.
+"""Check one proof: screen, REPL (fast feedback and error messages), then the trusted path.
 
-A proof is accepted (``correct: true``) only when Lean elaborated it with no error and no
-``sorry``, ``#print axioms`` lists nothing beyond propext, Classical.choice and Quot.sound, and
-the proved theorem's type is the asked statement's (elaborated *before* the submission, so
-notations or instances the submission declares cannot change what was asked).
-Where no Lean can run, screened proofs come back ``null`` ("unchecked: …"), never ``true``.
+1. The screen (:mod:`.screen`) rejects what is not plainly a proof, without Lean.
+2. The REPL elaborates the submission on the header's environment: the asked statement
+   (compiled with ``sorry`` in a separate branch, the challenge) is not in the proof's scope. A
+   Lean error or a ``sorry`` makes the verdict ``false``, with the goals at the error. Then a
+   fresh audit command (:mod:`.audit`) checks, as Lean errors, that the target is a theorem whose
+   type has the challenge's fingerprint and that it uses only permitted axioms.
+3. Only then does the trusted path (:mod:`.trusted`: comparator in a sandbox) decide ``true``.
+   Where it cannot run, the verdict is ``null`` with the reason. Where no Lean can run at all,
+   screened proofs come back ``null`` ("unchecked: …"), never ``true``.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from typing import Any
 
 from sciglm.records import Verdict
+from sciglm_lean.audit import audit_command, fingerprint_command, parse_fingerprint
 from sciglm_lean.compose import ComposeError, Submission, compose
 from sciglm_lean.config import Launch, LeanConfig, resolve_launch
 from sciglm_lean.repl import (
@@ -25,22 +28,8 @@ from sciglm_lean.repl import (
     ReplSession,
     ReplTimeout,
 )
-from sciglm_lean.screen import check_statement, screen
-
-ALLOWED_AXIOMS = frozenset({"propext", "Classical.choice", "Quot.sound"})
-AXIOMS = re.compile(
-    r"'(?P<name>\S+?)' (?:does not depend on any axioms|depends on axioms:\s*\[(?P<list>[^\]]*)\])"
-)
-
-
-def parse_axioms(messages: list[Message] | tuple[Message, ...]) -> dict[str, list[str]]:
-    """``#print axioms`` answers: declaration name → axioms it depends on."""
-    found: dict[str, list[str]] = {}
-    for message in messages:
-        for match in AXIOMS.finditer(message.data):
-            names = match.group("list") or ""
-            found[match.group("name")] = [a.strip() for a in names.split(",") if a.strip()]
-    return found
+from sciglm_lean.screen import same_statement, screen, screen_header, screen_submission
+from sciglm_lean.trusted import TrustedChecker
 
 
 def goals_at(result: CommandResult, error: Message) -> list[str]:
@@ -65,13 +54,19 @@ def _false(reason: str, **details: Any) -> Verdict:
 class LeanChecker:
     """Owns at most one REPL process; the header's environment is loaded once and reused."""
 
-    def __init__(self, config: LeanConfig | None = None, launch: Launch | str | None = None):
+    def __init__(
+        self,
+        config: LeanConfig | None = None,
+        launch: Launch | str | None = None,
+        trusted: TrustedChecker | None = None,
+    ):
         self.config = config or LeanConfig.from_env()
         self._launch = launch
+        self._trusted = trusted
         self._process: ReplProcess | None = None
         self._session: ReplSession | None = None
         self._headers: dict[str, int] = {}
-        self._references: dict[tuple[str, str], tuple[int, str]] = {}
+        self._fingerprints: dict[tuple[str, str], tuple[int, str]] = {}
         self.proofs_in_process = 0
         self.starts = 0
         self.header_loads = 0
@@ -83,6 +78,9 @@ class LeanChecker:
             submission = compose(statement, response, header)
         except ComposeError as exc:
             return Verdict(None, None, f"cannot check: {exc}")
+        asked = screen(submission.reference, self.config.screen)
+        if not asked.ok:  # the challenge is trusted, but a record's statement is still input
+            return Verdict(None, None, f"cannot check: the asked statement {asked.reason}")
         rejected = self.screen(submission)
         if rejected is not None:
             return rejected
@@ -93,20 +91,30 @@ class LeanChecker:
 
     def screen(self, submission: Submission) -> Verdict | None:
         """A ``false`` verdict for a screened-out submission, else None."""
-        header_code = "\n".join(
-            line
-            for line in submission.header.splitlines()
-            if not line.strip().startswith("import ")
-        )
-        for where, code in (("header", header_code), ("proof", submission.body)):
-            result = screen(code, self.config.screen)
-            if not result.ok:
-                return _false(f"rejected by screen ({where}): {result.reason}", screen=result.rule)
+        header = screen_header(submission.header)
+        if not header.ok:
+            return _false(f"rejected by screen (header): {header.reason}", screen=header.rule)
+        result = screen_submission(submission.body, submission.name, self.config.screen)
+        if not result.ok:
+            return _false(f"rejected by screen (proof): {result.reason}", screen=result.rule)
         if submission.full_file:
-            result = check_statement(submission.reference, submission.submitted_statement)
+            result = same_statement(submission.reference, submission.submitted_statement)
             if not result.ok:
                 return _false(f"rejected by screen: {result.reason}", screen=result.rule)
         return None
+
+    def trusted(self) -> TrustedChecker:
+        """The comparator-backed checker that alone can say ``true``."""
+        if self._trusted is None:
+            launch = self.launch()
+            env = launch.env if isinstance(launch, Launch) else None
+            self._trusted = TrustedChecker(
+                self.config.project,
+                self.config.comparator_command,
+                self.config.trusted_timeout,
+                env,
+            )
+        return self._trusted
 
     def launch(self) -> Launch | str:
         if self._launch is None:
@@ -120,7 +128,7 @@ class LeanChecker:
         self._process = None
         self._session = None
         self._headers.clear()
-        self._references.clear()
+        self._fingerprints.clear()
         self.proofs_in_process = 0
 
     # -- the REPL conversation ---------------------------------------------------------------
@@ -150,42 +158,47 @@ class LeanChecker:
         self._headers[header] = reply.env
         return reply.env
 
-    def _reference_env(
+    def _fingerprint(
         self, session: ReplSession, header_env: int, sub: Submission
     ) -> tuple[int, str]:
+        """The challenge's type fingerprint, from a branch of the header env the proof never
+        sees."""
         key = (sub.header, sub.reference)
-        if self.config.reuse_header and key in self._references:
-            return self._references[key]
-        ref_name = f"sciglm_ref_{secrets.token_hex(6)}"
-        code = re.sub(
-            r"^\s*(theorem|lemma)\s+[^\s(:{\[⦃]+", f"theorem {ref_name}", sub.reference, count=1
+        if self.config.reuse_header and key in self._fingerprints:
+            return self._fingerprints[key]
+        reply = session.command(
+            sub.reference + " := by sorry", header_env, self.config.proof_timeout
         )
-        reply = session.command(code + " := by sorry", header_env, self.config.proof_timeout)
         if not isinstance(reply, CommandResult) or reply.env is None:
             raise HeaderError(f"the asked statement did not elaborate: {_describe(reply)}")
         if reply.errors:
             raise HeaderError(
                 "the asked statement does not elaborate: " + reply.errors[0].render()[:400]
             )
-        self._references[key] = (reply.env, ref_name)
-        return reply.env, ref_name
+        answer = session.command(
+            fingerprint_command(sub.name), reply.env, self.config.proof_timeout
+        )
+        fingerprint = (
+            parse_fingerprint(answer.messages) if isinstance(answer, CommandResult) else None
+        )
+        if fingerprint is None or (isinstance(answer, CommandResult) and answer.errors):
+            raise HeaderError(f"no fingerprint of the asked statement: {_describe(answer)}")
+        self._fingerprints[key] = fingerprint
+        return fingerprint
 
     def _run(self, sub: Submission) -> Verdict:
         try:
             session = self._session_for()
             header_env = self._header_env(session, sub.header)
-            ref_env, ref_name = self._reference_env(session, header_env, sub)
+            fingerprint = self._fingerprint(session, header_env, sub)
             reply = session.send(
-                {"cmd": sub.body, "env": ref_env, "allTactics": True}, self.config.proof_timeout
+                {"cmd": sub.body, "env": header_env, "allTactics": True}, self.config.proof_timeout
             )
             verdict = self._judge_elaboration(reply)
             if verdict is None:
                 assert isinstance(reply, CommandResult) and reply.env is not None
                 audit = session.command(
-                    f"#print axioms {sub.name}\n"
-                    f"example : (type_of% @{sub.name}) = (type_of% @{ref_name}) := rfl",
-                    reply.env,
-                    self.config.proof_timeout,
+                    audit_command(sub.name, fingerprint), reply.env, self.config.proof_timeout
                 )
                 verdict = self._judge_audit(audit, sub.name)
         except ReplTimeout as exc:
@@ -199,7 +212,13 @@ class LeanChecker:
         self.proofs_in_process += 1
         if self.proofs_in_process >= self.config.recycle_after:
             self.close()
-        return verdict
+        if verdict is not None:
+            return verdict
+        trusted = self.trusted().check(sub)
+        if trusted.correct is None:
+            trusted.reason = f"unchecked: Lean's REPL accepted the proof; {trusted.reason}"
+            trusted.details = {**trusted.details, "repl": "accepted"}
+        return trusted
 
     def _judge_elaboration(self, reply: object) -> Verdict | None:
         if isinstance(reply, ReplError) or not isinstance(reply, CommandResult):
@@ -218,24 +237,19 @@ class LeanChecker:
             return Verdict(None, None, "REPL answer without an environment")
         return None
 
-    def _judge_audit(self, audit: object, name: str) -> Verdict:
+    def _judge_audit(self, audit: object, name: str) -> Verdict | None:
+        """``false`` when the audit command raised a Lean error, None when it passed."""
         if not isinstance(audit, CommandResult):
-            return Verdict(None, None, f"REPL error during the axiom audit: {_describe(audit)}")
+            return Verdict(None, None, f"REPL error during the audit: {_describe(audit)}")
         if audit.errors:
             first = audit.errors[0]
             return _false(
-                f"the proved theorem {name!r} is not the asked statement: {first.data}"[:800],
+                f"the audit of {name!r} failed: {first.data}"[:800],
                 messages=[m.render() for m in audit.errors],
             )
-        axioms = parse_axioms(audit.messages)
-        used = next((v for k, v in axioms.items() if k == name or k.endswith("." + name)), None)
-        if used is None:
-            return Verdict(None, None, f"no axiom report for {name!r} from Lean")
-        extra = sorted(set(used) - ALLOWED_AXIOMS)
-        if extra:
-            what = "uses sorry" if "sorryAx" in extra else "depends on non-standard axioms"
-            return _false(f"the proof {what}: {', '.join(extra)}", axioms=used)
-        return Verdict(True, None, "Lean accepted the proof", {"axioms": used})
+        if audit.env is None:
+            return Verdict(None, None, "REPL answer to the audit without an environment")
+        return None
 
 
 class HeaderError(Exception):

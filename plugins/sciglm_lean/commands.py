@@ -30,15 +30,16 @@ def lean() -> None:
     """
 
 
-def _run_step(lake: str, args: list[str], cwd: Path, label: str, index: int, total: int) -> None:
+def _run_step(program: str, args: list[str], cwd: Path, label: str, index: int, total: int) -> None:
     from sciglm.cli.common import console
     from sciglm.errors import SciglmError
 
     started = time.monotonic()
-    console.print(f"[bold][{index}/{total}][/] {label}: lake {' '.join(args)}")
+    name = Path(program).name
+    console.print(f"[bold][{index}/{total}][/] {label}: {name} {' '.join(args)}")
     tail: list[str] = []
     with subprocess.Popen(
-        [lake, *args],
+        [program, *args],
         cwd=cwd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -53,8 +54,32 @@ def _run_step(lake: str, args: list[str], cwd: Path, label: str, index: int, tot
         code = proc.wait()
     if code != 0:
         last = tail[-1] if tail else "no output"
-        raise SciglmError(f"`lake {' '.join(args)}` in {cwd} failed (exit {code}): {last}")
+        raise SciglmError(f"`{name} {' '.join(args)}` in {cwd} failed (exit {code}): {last}")
     console.print(f"  done in {time.monotonic() - started:.0f}s")
+
+
+def comparator_steps(lake: str, project: Path) -> list[tuple[str, list[str], Path, str]]:
+    """Check out comparator and lean4export at their pinned commits beside the project and
+    build them (each is a Lake project of its own, with its own lean-toolchain)."""
+    import shutil
+
+    from sciglm.errors import SciglmError
+    from sciglm_lean import project as pins
+
+    git = shutil.which("git")
+    if git is None:
+        raise SciglmError("git not found: install git, or pass --skip-comparator")
+    steps = []
+    for name, url, rev, target in (
+        ("lean4export", pins.LEAN4EXPORT_URL, pins.LEAN4EXPORT_REV, pins.lean4export_dir(project)),
+        ("comparator", pins.COMPARATOR_URL, pins.COMPARATOR_REV, pins.comparator_dir(project)),
+    ):
+        if not (target / ".git").exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            steps.append((git, ["clone", url, str(target)], project, f"fetch {name}"))
+        steps.append((git, ["checkout", "--detach", rev], target, f"pin {name}"))
+        steps.append((lake, ["build", name], target, f"build {name}"))
+    return steps
 
 
 @lean.command()
@@ -67,11 +92,20 @@ def _run_step(lake: str, args: list[str], cwd: Path, label: str, index: int, tot
     "else ~/.cache/sciglm/lean).",
 )
 @click.option("--skip-cache", is_flag=True, help="Do not download Mathlib's .olean cache.")
-def setup(directory: Path | None, skip_cache: bool) -> None:
-    """Fetch Mathlib and the Lean REPL and build them (needs elan; downloads several GB).
+@click.option(
+    "--skip-comparator",
+    is_flag=True,
+    help="Do not fetch and build leanprover/comparator (then no proof can come back true).",
+)
+def setup(directory: Path | None, skip_cache: bool, skip_comparator: bool) -> None:
+    """Fetch Mathlib, the Lean REPL and comparator and build them (needs elan and git;
+    downloads several GB).
 
     Writes lakefile.lean, lean-toolchain and lean_env/ into the project directory when they
-    are missing, then runs `lake update`, `lake exe cache get`, `lake build`, `lake exe repl`.
+    are missing, then runs `lake update`, `lake exe cache get`, `lake build`, `lake exe repl`,
+    and checks out leanprover/lean4export and leanprover/comparator at their pinned commits
+    into .lake/lean4export and .lake/comparator and builds them. A `true` verdict also needs
+    bubblewrap (`apt-get install bubblewrap`); `sciglm lean doctor` says what is missing.
 
     \b
     Example:
@@ -94,9 +128,15 @@ def setup(directory: Path | None, skip_cache: bool) -> None:
     project.mkdir(parents=True, exist_ok=True)
     for path in write_project(project):
         console.print(f"wrote {path}")
-    steps = [s for s in SETUP_STEPS if not (skip_cache and s[1][:2] == ["exe", "cache"])]
-    for index, (label, args) in enumerate(steps, start=1):
-        _run_step(lake, args, project, label, index, len(steps))
+    steps = [
+        (lake, args, project, label)
+        for label, args in SETUP_STEPS
+        if not (skip_cache and args[:2] == ["exe", "cache"])
+    ]
+    if not skip_comparator:
+        steps += comparator_steps(lake, project)
+    for index, (program, args, cwd, label) in enumerate(steps, start=1):
+        _run_step(program, args, cwd, label, index, len(steps))
     console.print(f"[green]Lean project ready in {project}[/]; check it with `sciglm lean doctor`")
 
 
@@ -104,7 +144,15 @@ def diagnose() -> list[dict[str, Any]]:
     """One row per requirement: what, state (ok/missing/info) and detail."""
     from sciglm_lean import dojo
     from sciglm_lean.config import LeanConfig, find_lake, resolve_launch
-    from sciglm_lean.project import LEAN_TOOLCHAIN, MATHLIB_TAG, REPL_TAG, repl_binary
+    from sciglm_lean.project import (
+        COMPARATOR_REV,
+        LEAN_TOOLCHAIN,
+        MATHLIB_TAG,
+        REPL_TAG,
+        repl_binary,
+    )
+    from sciglm_lean.sandbox import find_bwrap, sandbox_problem
+    from sciglm_lean.trusted import TrustedChecker
 
     config = LeanConfig.from_env()
     project = config.project
@@ -144,10 +192,23 @@ def diagnose() -> list[dict[str, Any]]:
     binary = repl_binary(project)
     row("REPL built", binary is not None, str(binary) if binary else "run `sciglm lean setup`")
     row("custom REPL", None, " ".join(config.repl_command) if config.repl_command else "none")
+    trusted = TrustedChecker(project, config.comparator_command)
+    comparator = " ".join(trusted.command) if trusted.command else "not built"
+    row("comparator", trusted.command is not None, f"{comparator} (pinned {COMPARATOR_REV[:12]})")
+    problem = sandbox_problem(find_bwrap())
+    row("sandbox (bubblewrap)", problem is None, problem or str(find_bwrap()))
     row("LeanDojo backend", None, "installed" if dojo.available() else "not installed (optional)")
     launch = resolve_launch(config)
     ready = not isinstance(launch, str)
     row("checker", ready, "proofs will be checked by Lean" if ready else str(launch))
+    why_not = trusted.problem()
+    row(
+        "true verdicts",
+        ready and why_not is None,
+        "possible (REPL, comparator, sandbox)"
+        if ready and why_not is None
+        else f"impossible here: {why_not or launch}",
+    )
     return rows
 
 
@@ -172,5 +233,5 @@ def doctor(as_json: bool) -> None:
             ["check", "state", "detail"],
             [[r["check"], r["state"], r["detail"]] for r in rows],
         )
-    if rows[-1]["state"] != "ok":
+    if next(r for r in rows if r["check"] == "checker")["state"] != "ok":
         raise SystemExit(1)

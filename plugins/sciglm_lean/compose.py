@@ -1,8 +1,11 @@
 """Turn a Lean record (statement + model response + header) into the code Lean will check.
 
-A response may be a whole Lean file (it restates the theorem: that statement must match the
-asked one), or just the proof (tactics, or ``by ...``/``:= ...``), which is appended to the
-asked statement. Markdown fences are removed; ``import`` lines move to the header.
+A response may be a whole Lean file (it declares the asked theorem as a Lean command: read
+with Lean's tokenizer, so a statement inside a comment or string does not count), or just the
+proof (tactics, or ``by ...``/``:= ...``), which is appended to the asked statement. Either way
+the result is screened as a whole (:func:`sciglm_lean.screen.screen_submission`): nothing may
+follow the asked theorem. Markdown fences are removed; leading ``import`` lines that name only
+modules move to the header (any other ``import`` stays in the body, where the screen rejects it).
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from sciglm_lean.lexer import IDENT, LexError, tokenize
+from sciglm_lean.screen import split_commands
+
 DEFAULT_HEADER = (
     "import Mathlib\nimport Aesop\n\nset_option maxHeartbeats 400000\n\n"
     "open BigOperators Real Nat Topology Rat"
 )
 EXAMPLE_NAME = "sciglm_example"
 FENCE = re.compile(r"```[ \t]*(?:lean4?|Lean4?)?[ \t]*\n(.*?)```", re.DOTALL)
-DECL = re.compile(r"(?:^|\n)[ \t]*(?:@\[[^\]]*\]\s*)?(?:theorem|lemma)\s+([^\s(:{\[⦃]+)")
 OPENERS, CLOSERS = "([{⦃⟨", ")]}⦄⟩"
 
 
@@ -82,12 +87,25 @@ def extract_code(response: str) -> str:
     return response.strip("\n")
 
 
+def _pure_import(line: str) -> bool:
+    """``import A.B C`` and nothing else (no code riding on the line)."""
+    try:
+        tokens = tokenize(line)
+    except LexError:
+        return False
+    return (
+        len(tokens) >= 2
+        and tokens[0].text == "import"
+        and all(t.kind == IDENT and t.text != "import" for t in tokens[1:])
+    )
+
+
 def split_imports(code: str) -> tuple[list[str], str]:
-    """Leading ``import`` lines and the rest."""
+    """Leading pure ``import`` lines and the rest."""
     imports, rest, in_body = [], [], False
     for line in code.splitlines():
-        if not in_body and line.strip().startswith("import "):
-            imports.append(line.strip())
+        if not in_body and _pure_import(line):
+            imports.append(" ".join(line.split()))
         elif not in_body and not line.strip():
             continue
         else:
@@ -114,6 +132,21 @@ def as_proof(signature: str, proof: str) -> str:
     return f"{signature} := by\n" + textwrap.indent(text, "  ")
 
 
+def declared_statement(code: str, target: str) -> str | None:
+    """The statement of the command declaring theorem ``target`` in ``code`` (read as Lean
+    reads it), without its proof; None when no command declares it."""
+    try:
+        _, commands = split_commands(tokenize(code))
+    except LexError:
+        return None
+    for command in commands:
+        if command.keyword in ("theorem", "lemma") and command.name == target:
+            start = next(t.start for t in command.tokens if t.text == command.keyword)
+            cut = top_level_assign(code, start)
+            return code[start:cut].strip() if cut is not None else code[start:].strip()
+    return None
+
+
 def compose(statement: str, response: str, header: str | None = None) -> Submission:
     """Build the :class:`Submission` for one record."""
     if not statement or not statement.strip():
@@ -122,12 +155,7 @@ def compose(statement: str, response: str, header: str | None = None) -> Submiss
     name, signature = theorem_name(signature)
     imports, code = split_imports(extract_code(response))
     full_header = merge_header(header if header and header.strip() else DEFAULT_HEADER, imports)
-    target = name if name != EXAMPLE_NAME else None
-    declared = [m for m in DECL.finditer(code) if target and m.group(1) == target]
-    if declared:
-        match = declared[0]
-        cut = top_level_assign(code, match.end())
-        submitted = code[match.start() : cut if cut is not None else len(code)].strip()
-        submitted = re.sub(r"^@\[[^\]]*\]\s*", "", submitted)
+    submitted = declared_statement(code, name) if name != EXAMPLE_NAME else None
+    if submitted is not None:
         return Submission(full_header, code, name, signature, submitted, True)
     return Submission(full_header, as_proof(signature, code), name, signature, signature, False)

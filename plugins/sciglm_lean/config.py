@@ -3,7 +3,11 @@
 Environment variables: ``SCIGLM_LEAN_PROJECT`` (the Lake project), ``SCIGLM_LEAN_REPL`` (a
 command that runs a REPL, e.g. one built elsewhere; overrides the project's), and
 ``SCIGLM_LEAN_TIMEOUT`` / ``SCIGLM_LEAN_HEADER_TIMEOUT`` / ``SCIGLM_LEAN_MEMORY_MB`` /
-``SCIGLM_LEAN_RECYCLE`` / ``SCIGLM_LEAN_ALLOW_NATIVE`` / ``SCIGLM_LEAN_ALLOW_META``.
+``SCIGLM_LEAN_RECYCLE`` / ``SCIGLM_LEAN_REUSE_HEADER`` (0: import for every proof) /
+``SCIGLM_LEAN_ALLOW_NATIVE`` / ``SCIGLM_LEAN_ALLOW_META``;
+``SCIGLM_LEAN_COMPARATOR`` (the comparator command of the trusted path; default: the one
+``sciglm lean setup`` builds), ``SCIGLM_LEAN_TRUSTED_TIMEOUT``, ``SCIGLM_LEAN_BWRAP`` (the
+bubblewrap binary; empty: none).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sciglm_lean.project import default_project_dir, repl_binary
+from sciglm_lean.sandbox import find_bwrap, sandbox_problem, sandboxed
 from sciglm_lean.screen import ScreenConfig
 
 NO_TOOLCHAIN = "unchecked: Lean toolchain not found"
@@ -33,11 +38,14 @@ class LeanConfig:
     recycle_after: int = 200
     reuse_header: bool = True
     screen: ScreenConfig = field(default_factory=ScreenConfig)
+    comparator_command: tuple[str, ...] | None = None
+    trusted_timeout: float = 900.0
 
     @classmethod
     def from_env(cls) -> LeanConfig:
         env = os.environ
         repl = env.get("SCIGLM_LEAN_REPL")
+        comparator = env.get("SCIGLM_LEAN_COMPARATOR")
         return cls(
             project=default_project_dir(),
             repl_command=tuple(shlex.split(repl)) if repl else None,
@@ -45,10 +53,13 @@ class LeanConfig:
             header_timeout=float(env.get("SCIGLM_LEAN_HEADER_TIMEOUT", 900)),
             memory_mb=int(env.get("SCIGLM_LEAN_MEMORY_MB", 16384)),
             recycle_after=int(env.get("SCIGLM_LEAN_RECYCLE", 200)),
+            reuse_header=env.get("SCIGLM_LEAN_REUSE_HEADER", "1") != "0",
             screen=ScreenConfig(
                 allow_native=env.get("SCIGLM_LEAN_ALLOW_NATIVE", "") == "1",
                 allow_meta=env.get("SCIGLM_LEAN_ALLOW_META", "") == "1",
             ),
+            comparator_command=tuple(shlex.split(comparator)) if comparator else None,
+            trusted_timeout=float(env.get("SCIGLM_LEAN_TRUSTED_TIMEOUT", 900)),
         )
 
 
@@ -88,7 +99,9 @@ def resolve_launch(config: LeanConfig) -> Launch | str:
     """How to start a REPL, or the reason (starting with ``unchecked:``) why none can start.
 
     The REPL binary is run directly with ``lake env``'s environment rather than under
-    ``lake env``, so killing it (timeout) or losing its parent leaves no orphan behind.
+    ``lake env``, so killing it (timeout) or losing its parent leaves no orphan behind; where
+    bubblewrap works it runs in the sandbox (read-only files, no network). A custom
+    ``SCIGLM_LEAN_REPL`` command runs as given.
     """
     if config.repl_command:
         return Launch(
@@ -104,4 +117,7 @@ def resolve_launch(config: LeanConfig) -> Launch | str:
         env = lake_environment(lake, config.project)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"unchecked: `lake env` failed in {config.project}: {exc}"
-    return Launch((str(binary),), config.project, env)
+    command: tuple[str, ...] = (str(binary),)
+    if sandbox_problem(find_bwrap()) is None:
+        command = tuple(sandboxed(command, cwd=config.project))
+    return Launch(command, config.project, env)

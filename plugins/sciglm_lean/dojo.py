@@ -64,10 +64,9 @@ def check_with_dojo(
     timeout: int = 600,
     screen_config: ScreenConfig | None = None,
 ) -> Verdict:
-    """Screen the proof, then run it in LeanDojo's ``Dojo``; ``true`` only on ``ProofFinished``.
-
-    LeanDojo reports no axioms, so the static screen (sorry, axioms, native_decide, meta …)
-    is what keeps cheats out here.
+    """Screen the proof, then run it in LeanDojo's ``Dojo``: ``false`` when Lean rejects it,
+    ``null`` when it finishes (LeanDojo checks neither axioms nor the exact statement and runs
+    unsandboxed, so a finished proof is not a ``true``: see docs/lean.md).
     """
     tactics = tactics_of(response)
     if not tactics:
@@ -91,7 +90,13 @@ def check_with_dojo(
     except Exception as exc:  # noqa: BLE001 - crash, timeout, tracing failure: undecided
         return Verdict(None, None, f"LeanDojo failed: {type(exc).__name__}: {exc}"[:600])
     if isinstance(result, ProofFinished):
-        return Verdict(True, None, "LeanDojo: proof finished")
+        return Verdict(
+            None,
+            None,
+            "unchecked: LeanDojo finished the proof, but it audits no axioms, does not compare "
+            "the statement exactly and runs unsandboxed, so this is not a `true`",
+            {"dojo": "proof finished"},
+        )
     kind = type(result).__name__
     error = getattr(result, "error", None) or getattr(result, "pp", None) or ""
     details = {"goals": [result.pp]} if kind == "TacticState" else {"messages": [str(error)]}

@@ -18,6 +18,14 @@ MATHLIB_REV = "f897ebcf72cd16f89ab4577d0c826cd14afaafc7"  # the commit of tag v4
 #: leanprover-community/repl tags one commit per Lean release with the release's name.
 REPL_TAG = "v4.24.0"
 HEADER_MODULE = "SciglmLean.Header"
+#: leanprover/comparator, the trusted checker. It has no commit for Lean v4.24.0 (its toolchain
+#: went from v4.21.0-rc3 to v4.25.0-rc2), so it is built as its own Lake project beside the
+#: checker project, at the commit nearest to our toolchain, rather than required by lakefile.lean.
+COMPARATOR_URL = "https://github.com/leanprover/comparator"
+COMPARATOR_REV = "1de175867f9ab6284bda885f8825f6f619467027"  # toolchain v4.25.0-rc2
+#: lean4export (comparator calls it to export both modules) must match the project's Lean.
+LEAN4EXPORT_URL = "https://github.com/leanprover/lean4export"
+LEAN4EXPORT_REV = "f7f95b22c1bff79cfbec7f32c13ced73a1b4fdcd"  # tag v4.24.0
 
 LAKEFILE = f"""import Lake
 open Lake DSL
@@ -98,3 +106,25 @@ def repl_binary(project: Path) -> Path | None:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def comparator_dir(project: Path) -> Path:
+    """Where ``sciglm lean setup`` checks out and builds comparator."""
+    return project / ".lake" / "comparator"
+
+
+def lean4export_dir(project: Path) -> Path:
+    """Where ``sciglm lean setup`` checks out and builds lean4export."""
+    return project / ".lake" / "lean4export"
+
+
+def lean4export_binary(project: Path) -> Path | None:
+    """The built lean4export of ``project`` (None if it was not built)."""
+    candidate = lean4export_dir(project) / ".lake" / "build" / "bin" / "lean4export"
+    return candidate if candidate.is_file() and os.access(candidate, os.X_OK) else None
+
+
+def comparator_binary(project: Path) -> Path | None:
+    """The built comparator of ``project`` (None if it was not built)."""
+    candidate = comparator_dir(project) / ".lake" / "build" / "bin" / "comparator"
+    return candidate if candidate.is_file() and os.access(candidate, os.X_OK) else None

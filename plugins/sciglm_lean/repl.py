@@ -97,10 +97,6 @@ class _Result:
         return [m for m in self.messages if m.severity == "error"]
 
     @property
-    def infos(self) -> list[Message]:
-        return [m for m in self.messages if m.severity == "info"]
-
-    @property
     def has_sorry(self) -> bool:
         """A ``sorry`` remains: listed in ``sorries`` or warned about by Lean."""
         if self.sorries:
@@ -123,10 +119,6 @@ class TacticResult(_Result):
     proof_state: int | None = None
     goals: tuple[str, ...] = ()
     proof_status: str | None = None
-
-    @property
-    def completed(self) -> bool:
-        return not self.goals and not self.errors and not self.has_sorry
 
 
 @dataclass(frozen=True)
@@ -221,16 +213,6 @@ class ReplSession:
         if env is not None:
             command["env"] = env
         return self.send(command, timeout)
-
-    def tactic(self, tactic: str, proof_state: int, timeout: float = 60.0) -> Reply:
-        """Run one tactic on a proof state (tactic mode)."""
-        return self.send({"tactic": tactic, "proofState": proof_state}, timeout)
-
-    def pickle_env(self, path: str, env: int, timeout: float = 60.0) -> Reply:
-        return self.send({"pickleTo": path, "env": env}, timeout)
-
-    def unpickle_env(self, path: str, timeout: float = 60.0) -> Reply:
-        return self.send({"unpickleEnvFrom": path}, timeout)
 
 
 # -- one REPL process -------------------------------------------------------------------------

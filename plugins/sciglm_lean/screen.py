@@ -1,20 +1,28 @@
-"""A static screen for Lean submissions: rejects known cheats before (and without) Lean.
+"""A static screen for Lean submissions, reading them as Lean's tokenizer does (:mod:`.lexer`).
 
-Code is first reduced to what Lean would read as code: comments (nested ``/- -/``, ``--``)
-and string/char literals are blanked out, ``«»`` quoting is removed, so ``-- no sorry here``
-is harmless while ``«sorry»`` is still seen. Text that cannot be tokenized (an unterminated
-comment or string) is rejected rather than guessed at.
+Allow-lists, not a list of bad words: a submission is a sequence of *commands* and only
+``theorem``/``lemma``/``def``/``abbrev`` (with ``private``/``protected``/``noncomputable``),
+``open`` and ``set_option`` of a few options are allowed; the asked theorem must be the *last*
+command (nothing runs after its proof); attributes come from a short list (no elaborator
+attributes such as ``@[command_elab]``, ``@[macro]``, ``@[tactic]``); ``import`` only in the
+header, naming modules of Mathlib, Aesop, Batteries, Std or Init. On top of that, terms and tactics
+that prove anything without a proof (``sorry``, ``native_decide``, ``run_tac`` …) are refused
+wherever they appear as tokens (in ``«»`` quotes too; never inside comments or strings).
+The screen is a fast first filter: a ``true`` verdict still needs Lean's checks
+(:mod:`sciglm_lean.trusted`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from sciglm_lean.lexer import HASH_COMMAND, IDENT, NAME_LITERAL, SYMBOL, LexError, Token, tokenize
 
 
 @dataclass(frozen=True)
 class ScreenConfig:
-    """What the screen rejects; ``allow_native`` and ``allow_meta`` loosen two rules."""
+    """``allow_native`` lets native-code tactics through (``native_decide``); ``allow_meta``
+    lets term-rewriting commands through (``notation``, ``macro``, ``syntax``, ``infix`` …)."""
 
     allow_native: bool = False
     allow_meta: bool = False
@@ -22,7 +30,7 @@ class ScreenConfig:
 
 @dataclass(frozen=True)
 class ScreenResult:
-    """``ok`` when nothing was found; otherwise ``rule`` names the first finding."""
+    """``ok`` when nothing was found; else ``rule`` names the finding and ``reason`` says it."""
 
     ok: bool
     rule: str = ""
@@ -30,140 +38,357 @@ class ScreenResult:
     findings: list[tuple[str, str]] = field(default_factory=list)
 
 
-ALWAYS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("sorry", "uses sorry/admit", re.compile(r"\b(sorry|admit|sorryAx)\b")),
-    ("axiom", "declares a new axiom", re.compile(r"\baxiom\b")),
-    (
-        "kernel",
-        "switches off kernel checking (debug options)",
-        re.compile(r"\bdebug\.\w|skipKernelTC|\bLean\.Kernel\b"),
-    ),
-    (
-        "exit",
-        "uses #exit/#eval (stops or runs code inside the checker)",
-        re.compile(r"#(exit|eval)\b"),
-    ),
-    (
+OK = ScreenResult(True)
+
+#: Every command keyword of Lean core and Mathlib that the screen knows of. A token among these
+#: starts a command wherever it stands (Lean ends a proof at a command keyword).
+COMMAND_KEYWORDS = frozenset(
+    """theorem lemma def abbrev instance example axiom opaque inductive structure class
+    coinductive mutual namespace section end variable universe open export set_option attribute
+    macro macro_rules syntax elab elab_rules notation notation3 infix infixl infixr prefix postfix
+    declare_syntax_cat initialize builtin_initialize run_cmd run_elab run_meta import deriving
+    omit include unseal seal register_option register_builtin_option register_simp_attr
+    register_label_attr add_decl_doc alias irreducible_def assert_not_exists library_note
+    suppress_compilation unsuppress_compilation compile_inductive compile_def
+    initialize_simps_projections mk_iff_of_inductive_prop declare_config_elab simproc dsimproc
+    simproc_decl dsimproc_decl builtin_simproc grind_pattern recommended_spelling binder_predicate
+    declare_simp_like_tactic gen_injective_theorems% elab_stx_quot add_aesop_rules
+    declare_aesop_rule_sets erase_aesop_rules builtin_dsimproc scoped local private protected
+    noncomputable partial nonrec unsafe prelude""".split()
+)
+#: Modifiers that may precede an allowed declaration.
+MODIFIERS = frozenset({"private", "protected", "noncomputable"})
+#: Words that modify the command after them rather than start one.
+PREFIX_WORDS = MODIFIERS | {"partial", "nonrec", "unsafe", "local", "scoped"}
+DECLARATIONS = frozenset({"theorem", "lemma", "def", "abbrev"})
+META_COMMANDS = frozenset(
+    {
+        "macro",
+        "macro_rules",
+        "syntax",
+        "notation",
+        "notation3",
+        "infix",
+        "infixl",
+        "infixr",
+        "prefix",
+        "postfix",
+        "declare_syntax_cat",
+    }
+)
+ALLOWED_OPTIONS = frozenset(
+    {"maxHeartbeats", "maxRecDepth", "synthInstance.maxHeartbeats", "synthInstance.maxSize"}
+)
+ALLOWED_OPTION_PREFIXES = ("linter.",)
+ALLOWED_ATTRIBUTES = frozenset({"simp", "local", "reducible", "←", "<-", ",", "-"})
+ALLOWED_IMPORT_ROOTS = frozenset({"Mathlib", "Aesop", "Batteries", "Std", "Init"})
+#: Terms and tactics that close goals without a proof, trust compiled code, or run meta code.
+SORRY = frozenset({"sorry", "admit", "sorryAx", "Lean.sorryAx"})
+NATIVE = frozenset(
+    {
+        "native_decide",
+        "ofReduceBool",
+        "ofReduceNat",
+        "reduceBool",
+        "reduceNat",
+        "trustCompiler",
+        "bv_decide",
+        "implemented_by",
+        "extern",
         "unsafe",
-        "uses unsafe/implemented_by/extern",
-        re.compile(r"\b(unsafe|implemented_by|extern)\b"),
-    ),
-    ("import", "imports inside the proof", re.compile(r"(^|\n)\s*import\b")),
-    ("hide", "hides Lean's messages (#guard_msgs)", re.compile(r"#guard_msgs\b")),
-]
-NATIVE = (
-    "native",
-    "trusts compiled code (native_decide/ofReduceBool)",
-    re.compile(
-        r"\b(native_decide|ofReduceBool|ofReduceNat|reduceBool|reduceNat|trustCompiler|bv_decide)\b"
-        r"|\+native\b|\bnative\s*:=\s*true"
-    ),
+        "unsafeCast",
+        "native",
+    }
 )
-META = (
-    "meta",
-    "meta-programming that can forge declarations or hide tactics",
-    re.compile(
-        r"(^|\n)\s*(@\[[^\]]*\]\s*)?((local|scoped)\s+)?"
-        r"(run_cmd|run_tac|run_elab|run_meta|elab|elab_rules|macro|macro_rules|syntax|notation|"
-        r"infix|infixl|infixr|prefix|postfix|declare_syntax_cat|initialize|builtin_initialize)\b"
-        r"|\b(run_cmd|run_tac|run_elab|run_meta)\b"
-        r"|\b(addDecl|addAndCompile|modifyEnv|setEnv|Lean\.Elab|Lean\.Meta|Lean\.Environment)\b"
-    ),
+META_TERMS = frozenset(
+    {
+        "run_tac",
+        "by_elab",
+        "addDecl",
+        "addAndCompile",
+        "modifyEnv",
+        "setEnv",
+        "evalExpr",
+        "evalConst",
+        "unsafeIO",
+        "unsafeBaseIO",
+        "unsafeEIO",
+    }
+)
+META_NAMESPACES = (
+    "Lean.Elab",
+    "Lean.Meta",
+    "Lean.Environment",
+    "Lean.Kernel",
+    "Lean.Compiler",
+    "IO",
+    "EIO",
+    "BaseIO",
+    "System",
 )
 
 
-CHAR_LITERAL = re.compile(r"'(\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|.)|[^'\\\n])'")
+@dataclass(frozen=True)
+class Command:
+    """One top-level command: its keyword, the tokens it spans, and its ``open``/``set_option``
+    ``… in`` prefixes' tokens (which belong to it)."""
+
+    keyword: str
+    tokens: list[Token]
+    modifiers: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str | None:
+        """The declared name (the identifier after the keyword), if any."""
+        index = next(i for i, t in enumerate(self.tokens) if t.text == self.keyword)
+        after = self.tokens[index + 1 : index + 2]
+        return after[0].text if after and after[0].kind == IDENT else None
 
 
-class ScreenParseError(ValueError):
-    """The text has an unterminated comment or string literal."""
+def _fail(rule: str, reason: str) -> ScreenResult:
+    return ScreenResult(False, rule, reason, [(rule, reason)])
 
 
-def code_only(text: str) -> str:
-    """``text`` with comments and string/char literals blanked (newlines kept), ``«»`` dropped."""
-    out: list[str] = []
-    i, n = 0, len(text)
+def _is_command_token(token: Token, previous: Token | None = None) -> bool:
+    if previous is not None and previous.text == "open" and token.text == "scoped":
+        return False  # `open scoped X` is one command
+    return token.kind == HASH_COMMAND or (token.kind == IDENT and token.text in COMMAND_KEYWORDS)
+
+
+def _prefix_in(tokens: list[Token], i: int) -> int | None:
+    """For ``open …``/``set_option …`` at ``i``: the index after its ``in`` if it is a prefix."""
+    j = i + 1
+    while (
+        j < len(tokens)
+        and not _is_command_token(tokens[j], tokens[j - 1])
+        and tokens[j].text != "in"
+    ):
+        if tokens[j].kind == SYMBOL and tokens[j].text in (":=", "@["):
+            return None
+        j += 1
+    if j < len(tokens) and tokens[j].text == "in" and tokens[j].kind == IDENT:
+        return j + 1
+    return None
+
+
+def split_commands(tokens: list[Token]) -> tuple[list[Token], list[Command]]:
+    """Tokens before the first command (a bare proof), and the commands that follow.
+
+    ``open X in`` / ``set_option o v in`` are prefixes (of the next command, or inside a proof
+    of the term or tactic after them); modifiers and ``@[…]`` attach to the next command.
+    """
+    lead: list[Token] = []
+    commands: list[Command] = []
+    current: Command | None = None
+    pending: list[Token] = []
+    modifiers: list[str] = []
+    i, n = 0, len(tokens)
     while i < n:
-        c = text[i]
-        if text.startswith("/-", i):
-            depth, i = 1, i + 2
-            while i < n and depth:
-                if text.startswith("/-", i):
-                    depth, i = depth + 1, i + 2
-                elif text.startswith("-/", i):
-                    depth, i = depth - 1, i + 2
+        tok = tokens[i]
+        if tok.kind == SYMBOL and tok.text == "@[":
+            j = i
+            while j < n - 1 and tokens[j].text != "]":
+                j += 1
+            if current is not None:
+                commands.append(current)
+                current = None
+            pending.extend(tokens[i : j + 1])
+            i = j + 1
+            continue
+        if tok.kind == IDENT and tok.text in ("open", "set_option"):
+            after = _prefix_in(tokens, i)
+            if after is not None:
+                if current is not None and _inside_term(current.tokens):
+                    current.tokens.extend(tokens[i:after])
                 else:
-                    out.append("\n" if text[i] == "\n" else "")
-                    i += 1
-            if depth:
-                raise ScreenParseError("unterminated block comment")
-            out.append(" ")
-        elif text.startswith("--", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c == '"':
-            start, i = i, i + 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-            if i >= n:
-                raise ScreenParseError("unterminated string literal")
-            i += 1
-            # s!"..{code}..", m!"..": interpolated strings hold code, so keep them visible
-            out.append(text[start:i] if start and text[start - 1] == "!" else '""')
-        elif c == "'" and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_'.!?")):
-            match = CHAR_LITERAL.match(text, i)
-            if match:
-                out.append("' '")
-                i = match.end()
+                    if current is not None:
+                        commands.append(current)
+                        current = None
+                    pending.extend(tokens[i:after])
+                i = after
+                continue
+        if _is_command_token(tok, tokens[i - 1] if i else None):
+            if current is not None:
+                commands.append(current)
+                current = None
+            if tok.text in PREFIX_WORDS:
+                pending.append(tok)
+                modifiers.append(tok.text)
             else:
-                out.append(c)
-                i += 1
-        elif c in "«»":
-            i += 1
+                current = Command(tok.text, pending + [tok], tuple(modifiers))
+                pending, modifiers = [], []
+        elif current is not None:
+            current.tokens.append(tok)
+        elif pending:
+            pending.append(tok)
         else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+            lead.append(tok)
+        i += 1
+    if current is not None:
+        commands.append(current)
+    lead.extend(pending)
+    return lead, commands
 
 
-def normalize_statement(text: str) -> str:
-    """A theorem statement without comments, its proof placeholder and spacing differences."""
-    code = code_only(text)
-    code = re.sub(r":=\s*(by\b\s*)?(sorry|admit)?\s*$", "", code.strip())
-    code = re.sub(r"^\s*lemma\b", "theorem", code)
-    return " ".join(code.split())
+def _inside_term(tokens: list[Token]) -> bool:
+    """A command whose ``:=`` (or ``by``) was seen: what follows is its proof or body."""
+    return any(t.text in (":=", "by", "|") for t in tokens)
+
+
+def screen_tokens(tokens: list[Token], config: ScreenConfig) -> ScreenResult:
+    """Terms, tactics, options and attributes anywhere in ``tokens``."""
+    for i, tok in enumerate(tokens):
+        text = tok.text
+        at = f"line {tok.line}"
+        if tok.kind in (IDENT, NAME_LITERAL):
+            last = text.rsplit(".", 1)[-1]
+            if text in SORRY or last in SORRY:
+                return _fail("sorry", f"uses {text!r} ({at})")
+            if not config.allow_native and (text in NATIVE or last in NATIVE):
+                return _fail("native", f"trusts compiled code: {text!r} ({at})")
+            if text == "decide" and _follows(tokens, i, ["+", "native"]):
+                return _fail("native", f"uses decide +native ({at})")
+            if text in META_TERMS or last in META_TERMS or _in_namespaces(text, META_NAMESPACES):
+                return _fail("meta", f"meta-programming: {text!r} ({at})")
+            if text.startswith("debug.") or text in ("Elab.async", "skipKernelTC"):
+                return _fail("kernel", f"option {text!r} changes what Lean checks ({at})")
+            if text == "import":
+                return _fail("import", f"'import' outside the header ({at})")
+            if text == "set_option":
+                option = tokens[i + 1].text if i + 1 < len(tokens) else ""
+                if not (option in ALLOWED_OPTIONS or option.startswith(ALLOWED_OPTION_PREFIXES)):
+                    return _fail("option", f"set_option {option!r} is not allowed ({at})")
+        elif tok.kind == HASH_COMMAND:
+            return _fail("command", f"command {text!r} is not allowed ({at})")
+        elif tok.kind == SYMBOL and text == "@[":
+            j = i + 1
+            while j < len(tokens) and tokens[j].text != "]":
+                if tokens[j].text not in ALLOWED_ATTRIBUTES:
+                    return _fail("attribute", f"attribute {tokens[j].text!r} is not allowed ({at})")
+                j += 1
+    return OK
+
+
+def _follows(tokens: list[Token], i: int, texts: list[str]) -> bool:
+    return [t.text for t in tokens[i + 1 : i + 1 + len(texts)]] == texts
+
+
+def _in_namespaces(name: str, namespaces: tuple[str, ...]) -> bool:
+    return any(name == ns or name.startswith(ns + ".") for ns in namespaces)
+
+
+def screen_commands(commands: list[Command], config: ScreenConfig) -> ScreenResult:
+    """Every command is on the allow-list."""
+    for command in commands:
+        keyword = command.keyword
+        line = command.tokens[0].line
+        if keyword in DECLARATIONS or keyword in ("open", "set_option"):
+            continue
+        if config.allow_meta and keyword in META_COMMANDS:
+            continue
+        if keyword == "axiom":
+            return _fail("axiom", f"declares an axiom (line {line})")
+        if keyword == "import":
+            return _fail("import", f"'import' outside the header (line {line})")
+        bad = [m for m in command.modifiers if m not in MODIFIERS]
+        what = bad[0] if bad else keyword
+        return _fail("command", f"command {what!r} is not allowed (line {line})")
+    return OK
 
 
 def screen(code: str, config: ScreenConfig | None = None) -> ScreenResult:
-    """Check Lean ``code`` for cheats; the first finding is the reason."""
+    """Screen Lean ``code`` (a proof, or whole commands) without any Lean."""
     config = config or ScreenConfig()
     try:
-        visible = code_only(code)
-    except ScreenParseError as exc:
-        return ScreenResult(False, "syntax", str(exc), [("syntax", str(exc))])
-    rules = list(ALWAYS)
-    if not config.allow_native:
-        rules.append(NATIVE)
-    if not config.allow_meta:
-        rules.append(META)
-    findings = []
-    for rule, reason, pattern in rules:
-        match = pattern.search(visible)
-        if match:
-            findings.append((rule, f"{reason}: {match.group(0).strip()!r}"))
-    if findings:
-        return ScreenResult(False, findings[0][0], findings[0][1], findings)
-    return ScreenResult(True)
+        tokens = tokenize(code)
+    except LexError as exc:
+        return _fail("syntax", str(exc))
+    result = screen_tokens(tokens, config)
+    if not result.ok:
+        return result
+    return screen_commands(split_commands(tokens)[1], config)
 
 
-def check_statement(asked: str, submitted: str) -> ScreenResult:
-    """Reject a submitted theorem statement that differs from the asked one (spacing aside)."""
+def screen_submission(body: str, target: str, config: ScreenConfig | None = None) -> ScreenResult:
+    """Screen the code sent to Lean: allowed commands only, and the theorem ``target`` declared
+    exactly once, without ``private``/``protected``, as the last command."""
+    config = config or ScreenConfig()
+    result = screen(body, config)
+    if not result.ok:
+        return result
+    lead, commands = split_commands(tokenize(body))
+    if lead:
+        return _fail("syntax", f"code before the first command (line {lead[0].line})")
+    declared = [c for c in commands if c.keyword in ("theorem", "lemma") and c.name == target]
+    if len(declared) != 1:
+        return _fail("statement", f"the theorem {target!r} is declared {len(declared)} times")
+    if declared[0] is not commands[-1]:
+        after = commands[commands.index(declared[0]) + 1]
+        return _fail(
+            "after",
+            f"command {after.keyword!r} after the proof of {target!r} "
+            f"(line {after.tokens[0].line})",
+        )
+    if set(declared[0].modifiers) & {"private", "protected"}:
+        return _fail("statement", f"the theorem {target!r} must not be private or protected")
+    return OK
+
+
+def screen_header(header: str) -> ScreenResult:
+    """A header holds ``import`` of allowed modules, ``open`` and allowed ``set_option`` only."""
     try:
-        want, got = normalize_statement(asked), normalize_statement(submitted)
-    except ScreenParseError as exc:
-        return ScreenResult(False, "syntax", str(exc))
+        tokens = tokenize(header)
+    except LexError as exc:
+        return _fail("syntax", f"header: {exc}")
+    i = 0
+    while i < len(tokens) and tokens[i].text == "import":
+        module = tokens[i + 1] if i + 1 < len(tokens) else None
+        if module is None or module.kind != IDENT:
+            return _fail("import", f"header: 'import' without a module (line {tokens[i].line})")
+        if module.text.split(".")[0] not in ALLOWED_IMPORT_ROOTS:
+            return _fail("import", f"header: import of {module.text!r} is not allowed")
+        i += 2
+    rest = tokens[i:]
+    result = screen_tokens(rest, ScreenConfig())
+    if not result.ok:
+        return ScreenResult(False, result.rule, f"header: {result.reason}", result.findings)
+    lead, commands = split_commands(rest)
+    if lead:
+        return _fail("syntax", f"header: code outside a command (line {lead[0].line})")
+    for command in commands:
+        if command.keyword not in ("open", "set_option"):
+            return _fail("command", f"header: command {command.keyword!r} is not allowed")
+    return OK
+
+
+def statement_tokens(text: str) -> list[str]:
+    """A theorem statement as Lean tokens (``lemma`` read as ``theorem``), no proof placeholder."""
+    words: list[str] = []
+    depth = 0
+    for token in tokenize(text):
+        if token.kind == SYMBOL and token.text in "([{⦃⟨":
+            depth += 1
+        elif token.kind == SYMBOL and token.text in ")]}⦄⟩":
+            depth = max(0, depth - 1)
+        elif token.text == ":=" and depth == 0:
+            break  # the proof starts here (a default value inside brackets does not count)
+        words.append(token.text if token.kind not in ("string", "char") else token.kind)
+    if words[:1] == ["lemma"]:
+        words[0] = "theorem"
+    return words
+
+
+def same_statement(asked: str, submitted: str) -> ScreenResult:
+    """Reject a restated theorem whose tokens differ from the asked one (spacing and comments
+    aside); Lean then compares the elaborated types exactly."""
+    try:
+        want, got = statement_tokens(asked), statement_tokens(submitted)
+    except LexError as exc:
+        return _fail("syntax", str(exc))
     if want == got:
-        return ScreenResult(True)
-    return ScreenResult(
-        False, "statement", f"statement differs from the one asked: {got[:200]!r} vs {want[:200]!r}"
+        return OK
+    return _fail(
+        "statement",
+        f"statement differs from the one asked: {' '.join(got)[:200]!r} "
+        f"vs {' '.join(want)[:200]!r}",
     )

@@ -1,4 +1,5 @@
-"""The ``lean`` subject: formal proofs checked by Lean's REPL (or LeanDojo).
+"""The ``lean`` subject: formal proofs screened, checked by Lean's REPL, and confirmed by
+comparator in a sandbox before they are ``true`` (LeanDojo records: never ``true``).
 
 Inside ``sciglm verify`` each verifier worker process keeps one :class:`LeanChecker` (one REPL
 with the header loaded once) for its whole life; the REPL runs under its own memory limit
@@ -21,7 +22,7 @@ class LeanSubject(Subject):
 
     name = "lean"
     verdict_labels = ("accepted", "rejected", "unchecked")
-    description = "Lean 4 proofs checked by the Lean REPL (screened for cheats)"
+    description = "Lean 4 proofs: screened, Lean REPL, comparator in a sandbox for true"
     #: The generic pool's backstop: a cold Mathlib import plus a proof. Each proof has its own,
     #: shorter timeout inside the checker (SCIGLM_LEAN_TIMEOUT, default 60 s).
     default_timeout = 1200.0

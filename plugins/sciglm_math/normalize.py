@@ -21,7 +21,10 @@ _WORD_UNIT = re.compile(
     r"(?<=[\d%}])\s*(?!pi\b|sqrt\b|infty\b)[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})?\.?$"
 )
 _DEGREES = re.compile(r"\^\s*\{?\\circ\}?")
-_ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!=)")
+_ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*(?:=|\\approx)\s*(?!=)")
+# 11,\! 111 and 14{,}916 (thousands, however spaced); "1 and 2", "1 \text{ or } 2" (lists).
+_THOUSANDS_SEP = re.compile(r"(\d)\s*(?:\{\s*,\s*\}|,\s*\\!)\s*(?=\d{3}(?!\d))")
+_AND_OR = re.compile(r"\s*,?\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|\b(?:and|or)\b)\s*")
 _TEXT_WRAP = re.compile(r"^\\(?:text|mathrm|textbf|mbox)\{([^{}]*)\}$")
 
 _INT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
@@ -30,6 +33,7 @@ _NUM = re.compile(rf"^(?P<sign>[-+]?)(?P<num>{_DECIMAL})(?P<pct>\\?%)?$")
 _SLASH = re.compile(r"^(?P<sign>[-+]?)(?P<a>\d+)/(?P<b>\d+)$")
 _FRAC = re.compile(r"^(?P<sign>[-+]?)\\frac\{(?P<s2>-?)(?P<a>\d+)\}\{(?P<b>\d+)\}$")
 _FRAC_SHORT = re.compile(r"^(?P<sign>[-+]?)\\frac(?P<a>\d)(?P<b>\d)$")
+_MIXED = re.compile(r"^(?P<sign>[-+]?)(?P<n>\d+)\\frac\{(?P<a>\d+)\}\{(?P<b>\d+)\}$")
 
 
 def normalize(text: str) -> str:
@@ -37,6 +41,8 @@ def normalize(text: str) -> str:
     text = text.strip().strip("$").strip().rstrip(".").rstrip()
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     text = text.replace("\\left", "").replace("\\right", "").replace("\\displaystyle", "")
+    text = _THOUSANDS_SEP.sub(r"\1,", text)
+    text = _AND_OR.sub(", ", text).strip(", ")
     text = text.replace("\\$", "").replace("\\!", "")
     text = _DEGREES.sub("°", text)
     unit = _TEXT_UNIT.search(text)
@@ -95,6 +101,11 @@ def parse_number(text: str) -> Number | None:
         if match.group("sign") == "-":
             value = -value
         return Number(value, inexact="." in digits, percent=bool(match.group("pct")))
+    mixed = _MIXED.match(text)
+    if mixed and 0 < int(mixed.group("a")) < int(mixed.group("b")):
+        # 2\frac{1}{2} is the mixed number 5/2, as MATH writes it (never 2 * 1/2)
+        value = int(mixed.group("n")) + Fraction(int(mixed.group("a")), int(mixed.group("b")))
+        return Number(-value if mixed.group("sign") == "-" else value)
     for pattern in (_SLASH, _FRAC, _FRAC_SHORT):
         match = pattern.match(text)
         if match:

@@ -243,6 +243,8 @@ def evaluate(text: str) -> Value | None:
     kind, inner = "", text
     if text.startswith("\\{") and text.endswith("\\}"):
         kind, inner = "set", text[2:-2]
+    elif text[0] == "{" and text[-1] == "}" and len(_split_top(text[1:-1])) > 1:
+        kind, inner = "set", text[1:-1]  # {2, 3, 5}: a set written without backslashes
     elif text[0] in "([" and text[-1] in ")]" and len(_split_top(text[1:-1])) > 1:
         kind, inner = text[0] + text[-1], text[1:-1]
     parts = _split_top(inner)

@@ -34,7 +34,6 @@ from sciglm_math.normalize import (
 LETTERS = "ABCDEFGHIJ"
 MAX_SHOWN = 300  # characters of a predicted answer echoed back in the verdict
 _LETTER = re.compile(r"^\(?([A-J])\)?$")
-_INLINE_MATH = re.compile(r"(?<!\\)\$((?:\\\$|[^$]){1,1000}?)(?<!\\)\$")  # \$ is a dollar sign
 
 
 def _shown(text: str | None) -> str | None:
@@ -44,12 +43,15 @@ def _shown(text: str | None) -> str | None:
 
 
 def reference_answer(reference: str) -> str:
-    r"""The answer inside a reference that is a whole solution (``\boxed{}`` or ``####``)."""
-    if "\\boxed" in reference or "\\fbox" in reference:
-        return extract.last_boxed(reference) or reference.strip()
-    if "####" in reference:
-        return extract.hashes(reference) or reference.strip()
-    return reference.strip()
+    r"""The answer inside a reference that is a whole solution (``\boxed{}``, ``####``, "The
+    final answer is …"), found as in a response; a plain answer as it is."""
+    reference = reference.strip()
+    if "\\boxed" in reference or "\\fbox" in reference or "####" in reference:
+        return extract.stated_answer(reference) or reference
+    stated = extract.stated_sentence(reference)
+    if stated and (stated[2] or len(reference) > MAX_SHOWN):
+        return extract.answer_in_sentence(stated[0]) or reference
+    return reference
 
 
 def as_letter(text: str) -> str | None:
@@ -99,14 +101,9 @@ class MathSubject(Subject):
 
     # -- answers ---------------------------------------------------------------------------
     def extract_answer(self, response: str, item: VerifyItem | None = None) -> str | None:
-        """Boxed, ``####``, "the answer is", else the last maths span or number."""
-        for finder in (extract.last_boxed, extract.hashes, extract.answer_is):
-            found = finder(response)
-            if found:
-                if finder is extract.answer_is and (inline := _INLINE_MATH.search(found)):
-                    return inline.group(1).strip()
-                return found.strip().strip("$").strip()
-        return extract.last_expression(response)
+        """The answer a reader would take (:func:`sciglm.answers.extract.stated_answer`)."""
+        answer = extract.stated_answer(response)
+        return answer.strip().strip("$").strip() if answer else None
 
     def _reference_letter(self, reference: str, choices: list[str] | None) -> str | None:
         letter = as_letter(reference)
@@ -137,13 +134,18 @@ class MathSubject(Subject):
     def verify(self, item: VerifyItem) -> Verdict:
         if not item.reference or not item.reference.strip():
             return Verdict(None, None, "record has no reference answer")
+        for side, text in (("reference", item.reference), ("response", item.response)):
+            refusal = extract.refusal(text)
+            if refusal:
+                return Verdict(None, None, f"{side}: {refusal}", {"method": "guard"})
         reference = reference_answer(item.reference)
         expected = self._reference_letter(reference, item.choices)
         if expected is not None:
             return self._verify_choice(item, expected)
         answer = self.extract_answer(item.response, item)
         if answer is None:
-            return Verdict(False, None, "no final answer found in the response")
+            reason = "no final answer found in the response (digits inside words are not answers)"
+            return Verdict(False, None, reason)
         return self.compare(reference, answer)
 
     def compare(self, reference: str, answer: str) -> Verdict:

@@ -43,7 +43,7 @@ def letters_in(candidate: str) -> str | None:
 
 def predicted_letters(response: str, n_choices: int = 10) -> str | None:
     """The choice letter(s) a response settles on, or ``None``."""
-    tail = response[-20_000:]
+    tail = response  # scanned whole (extract.MAX_SCAN bounds it), never a tail window
     for candidate in (last_boxed(tail), answer_is(tail), hashes(tail)):
         if candidate:
             found = letters_in(candidate)
@@ -79,7 +79,7 @@ def parse_bool(text: str) -> bool | None:
 
 def predicted_bool(response: str) -> bool | None:
     """The true/false (yes/no) answer a response states, or ``None``."""
-    tail = response[-20_000:]
+    tail = response  # scanned whole (extract.MAX_SCAN bounds it), never a tail window
     for candidate in (last_boxed(tail), answer_is(tail), hashes(tail)):
         if candidate:
             value = parse_bool(candidate)

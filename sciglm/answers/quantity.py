@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-MAX_TEXT = 2_000  # characters of an answer that are parsed
+MAX_TEXT = 2_000  # characters of an answer that are parsed; a longer one gives no quantity
 MAX_UNIT_TOKENS = 12
 MAX_EXPONENT = 400  # |power of ten| accepted in a number
 
@@ -51,6 +51,8 @@ _FRACTION = re.compile(r"\\[dt]?frac\s*\{\s*([+-]?\d+(?:\.\d+)?)\s*\}\s*\{\s*(\d
 _WRAPPERS = re.compile(
     r"\\(?:mathrm|text|textrm|mathit|mathbf|operatorname|mbox|rm|textnormal|unit)\s*\{([^{}]*)\}"
 )
+_HUGE_POWER = re.compile(r"\^\s*-?\d{3,}")
+_FORMULA_TAIL = re.compile(r"[A-Z][a-z]?\d")  # 2H2O, 3O2: letters then a digit, no space
 _UNIT_TOKEN = re.compile(r"[A-Za-zµΩÅ°%_]+|\^-?\d{1,2}|[*/()]|-")
 
 
@@ -86,7 +88,7 @@ def registry() -> Any:
 
 def clean_latex(text: str) -> str:
     r"""An answer's LaTeX as plain text: ``\mathrm{~J}`` → ``J``, ``^{\circ}C`` → ``°C``."""
-    text = text[:MAX_TEXT].translate(_MINUS)
+    text = text.translate(_MINUS)
     text = text.replace("$", " ").replace("\\(", " ").replace("\\)", " ")
     text = text.replace("\\[", " ").replace("\\]", " ").replace("\\left", "").replace("\\right", "")
     for _ in range(4):  # unwrap \mathrm{...} a few levels deep
@@ -122,7 +124,10 @@ def parse_number(match: re.Match[str]) -> float | None:
         exponent = int(match.group("e1") or match.group("e2") or 0)
     if abs(exponent) > MAX_EXPONENT:
         return None
-    value = sign * mantissa * 10.0**exponent
+    try:
+        value = sign * mantissa * 10.0**exponent
+    except OverflowError:  # 1e400: past the largest float
+        return None
     return value if math.isfinite(value) else None
 
 
@@ -249,17 +254,26 @@ def _delta_units(text: str) -> tuple[Any | None, str]:
 
 
 def find_quantities(text: str, limit: int = 20) -> list[Quantity]:
-    """Every number in ``text`` with the unit that follows it (if any), left to right."""
+    """Every number in ``text`` with the unit that follows it (if any), left to right.
+
+    Nothing for text longer than :data:`MAX_TEXT` (never the quantities of its first part)."""
+    if len(text) > MAX_TEXT:
+        return []
     text = clean_latex(text)
     found: list[Quantity] = []
     for match in _NUMBER.finditer(text):
         start = match.start()
         if start > 0 and (text[start - 1].isalpha() or text[start - 1] in "_^"):
             continue  # part of a name (x2, CO_2) or an exponent
+        if _FORMULA_TAIL.match(text, match.end()):
+            continue  # the coefficient of a formula (2H2O), not a quantity
         value = parse_number(match)
         if value is None:
             continue
-        unit, unit_text = parse_unit(_unit_text(text[match.end():]))
+        unit_source = _unit_text(text[match.end():])
+        if _HUGE_POWER.search(unit_source):
+            continue  # m^99999999 is no unit; never read it as m^99
+        unit, unit_text = parse_unit(unit_source)
         found.append(Quantity(value, unit, unit_text))
         if len(found) >= limit:
             break
@@ -268,6 +282,8 @@ def find_quantities(text: str, limit: int = 20) -> list[Quantity]:
 
 def parse_quantity(text: str) -> Quantity | None:
     """The quantity an answer states: after its last ``=``/``≈``, the first number and its unit."""
+    if len(text) > MAX_TEXT:
+        return None
     text = clean_latex(text)
     tail = re.split(r"=|≈|\\approx|\\sim|\\simeq|\\equiv", text)[-1]
     quantities = find_quantities(tail, limit=1)
@@ -282,6 +298,8 @@ def parse_reference(text: str) -> Quantity | None:
     Stricter than :func:`parse_quantity`: ``x^2+y^2=2``, ``2\\pi`` or ``2x`` are not quantities.
     A trailing word pint does not know (``10^{16} photons``) is kept as text, without a unit.
     """
+    if len(text) > MAX_TEXT:
+        return None
     text = clean_latex(text).strip().rstrip(".").strip()
     name, sep, tail = text.rpartition("=")
     if sep and not re.fullmatch(r"\s*[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?\s*", name):

@@ -24,7 +24,7 @@ from sciglm.answers.choices import (
     predicted_letters,
     reference_letters,
 )
-from sciglm.answers.extract import final_answer
+from sciglm.answers.extract import final_answer, refusal
 from sciglm.answers.quantity import (
     Quantity,
     compare,
@@ -35,16 +35,31 @@ from sciglm.answers.quantity import (
 from sciglm.records import Verdict, VerifyItem
 
 MAX_SYMBOLIC = 500  # characters handed to math-verify's LaTeX parser
+MAX_LAST_LINE = 500  # a last line longer than this is not taken as the stated answer
+MAX_UNIT_FIELD = 200  # characters of a reference's separate unit field
 _NESTED_POWER = re.compile(r"\^\s*\{[^{}]*\^")  # 9^{9^{9}}: a tower sympy would try to evaluate
 
 
 def stated_answer(response: str) -> str | None:
-    """The final answer of a response: boxed / ``####`` / "the answer is", else its last line."""
+    """The final answer of a response: boxed / ``####`` / "the answer is", else its last line
+    (``None`` where that line is longer than :data:`MAX_LAST_LINE`: never a part of it)."""
     found = final_answer(response)
     if found:
         return found
     lines = [line.strip() for line in response.strip().splitlines() if line.strip()]
-    return lines[-1][-500:] if lines else None
+    return lines[-1] if lines and len(lines[-1]) <= MAX_LAST_LINE else None
+
+
+def answer_refusal(response: str) -> str | None:
+    """Why no answer can be read whole from ``response`` (too long, cut off), or ``None``."""
+    why = refusal(response)
+    if why:
+        return why
+    if final_answer(response) is None:
+        lines = [line for line in response.strip().splitlines() if line.strip()]
+        if lines and len(lines[-1].strip()) > MAX_LAST_LINE:
+            return f"last line too long to read as the answer (limit {MAX_LAST_LINE} characters)"
+    return None
 
 
 def reference_quantity(item: VerifyItem) -> tuple[Quantity | None, float]:
@@ -55,7 +70,9 @@ def reference_quantity(item: VerifyItem) -> tuple[Quantity | None, float]:
         return reference, 1.0
     if reference.has_unit or reference.unit_text:
         return reference, 1.0
-    scale, unit, unit_text = parse_unit_text(unit_field[:200])
+    if len(unit_field) > MAX_UNIT_FIELD:
+        return None, 1.0
+    scale, unit, unit_text = parse_unit_text(unit_field)
     return Quantity(reference.value, unit, unit_text), scale
 
 
@@ -126,9 +143,9 @@ def verify_symbolic(item: VerifyItem) -> Verdict:
     if _normalize(stated) == _normalize(reference):
         return Verdict(True, stated, "same text")
     if len(stated) > MAX_SYMBOLIC or len(reference) > MAX_SYMBOLIC:
-        return Verdict(False, stated[:200], "answer too long to compare symbolically")
+        return Verdict(None, stated[:200], "answer too long to compare symbolically")
     if _NESTED_POWER.search(stated):
-        return Verdict(False, stated[:200], "nested powers are not compared symbolically")
+        return Verdict(None, stated[:200], "nested powers are not compared symbolically")
     result = _math_verify(reference, stated)
     if result is None:
         return Verdict(False, stated, "different text, and not comparable as LaTeX math")
@@ -156,6 +173,13 @@ def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
     """Judge one physics/chemistry answer (see the module docstring for the order of checks)."""
     if not item.reference or not item.reference.strip():
         return Verdict(None, None, "record has no reference answer")
+    for side, why in (("reference", refusal(item.reference)),
+                      ("response", answer_refusal(item.response))):
+        if why:
+            return Verdict(None, None, f"{side}: {why}")
+    unit_field = item.extra.get("unit")
+    if isinstance(unit_field, str) and len(unit_field) > MAX_UNIT_FIELD:
+        return Verdict(None, None, f"unit field too long to read (limit {MAX_UNIT_FIELD})")
     tolerance = _tolerance(item.extra, rel_tol)
     letters = reference_letters(item.reference)
     if letters is not None:

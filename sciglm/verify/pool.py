@@ -26,8 +26,9 @@ DEFAULT_MEMORY_MB = 2048
 PREFETCH = 4  # checks queued per worker, to hide the round trip
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to load the plugins
 READY = "ready"  # what a worker sends once it can take checks
-#: A cold worker (``warm=False``) loads its verifier's libraries during its first check; that
-#: check may take this many seconds on top of its timeout.
+WARM = "warm"  # what a cold worker sends once its libraries are loaded
+#: Until a cold worker (``warm=False``) has loaded its libraries, a check that waits for one
+#: may take this many seconds on top of its timeout.
 COLD_GRACE = 30.0
 
 
@@ -58,7 +59,7 @@ class _Worker:
     done: int = 0
     ready: bool = False  # the clock of a check starts only once its worker is ready
     started_at: float = field(default_factory=time.monotonic)
-    cold: bool = False  # started without warm-up: its first check also loads libraries
+    cold: bool = False  # started without warm-up, still loading libraries in the background
 
     def deadline(self) -> float | None:
         """When the worker's current check (or its start-up) runs out of time."""
@@ -66,7 +67,7 @@ class _Worker:
             return self.started_at + STARTUP_TIMEOUT
         if not self.queue:
             return None
-        grace = COLD_GRACE if self.cold and self.done == 0 else 0.0
+        grace = COLD_GRACE if self.cold else 0.0
         return self.head_started + self.queue[0][1].timeout + grace
 
 
@@ -83,8 +84,9 @@ class VerifierPool:
         timeout_for: Callable[[VerifyItem], float] | None = None,
         warm: bool = True,
     ) -> None:
-        """``warm=False`` starts workers without loading every subject's libraries first (for a
-        handful of checks, where start-up would dominate); each loads what its checks need."""
+        """``warm=False`` starts workers that take checks before every subject's libraries are
+        loaded (for a handful of checks, where start-up would dominate); they load them in the
+        background, and until then a check may take ``COLD_GRACE`` more seconds."""
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.warm = warm
         self.timeout = timeout
@@ -98,6 +100,7 @@ class VerifierPool:
         self._inbox: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._wake_r, self._wake_w = os.pipe()
         self._next_id = 0
+        self._workers: list[_Worker] = []
         self._closed = False
         self.restarts = 0
         self._thread = threading.Thread(target=self._run, name="verifier-pool", daemon=True)
@@ -127,6 +130,11 @@ class VerifierPool:
             for index, future in enumerate(futures):
                 future.add_done_callback(lambda f, i=index: on_result(i, f.result()))
         return [future.result() for future in futures]
+
+    @property
+    def warming(self) -> int:
+        """How many workers are still loading their libraries (cold start)."""
+        return sum(1 for w in list(self._workers) if w.cold)
 
     def close(self) -> None:
         """Stop the workers; checks still queued resolve as undecided."""
@@ -183,7 +191,7 @@ class VerifierPool:
 
     def _run(self) -> None:
         pending: deque[_Task] = deque()
-        workers = [self._start_worker() for _ in range(self.workers)]
+        workers = self._workers = [self._start_worker() for _ in range(self.workers)]
         closing = False
         try:
             while True:
@@ -274,6 +282,9 @@ class VerifierPool:
                 if task_id == READY:
                     w.ready = True
                     w.head_started = now
+                    continue
+                if task_id == WARM:
+                    w.cold = False
                     continue
                 head_id, task = w.queue.popleft()
                 assert head_id == task_id, "verifier worker answered out of order"

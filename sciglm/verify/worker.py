@@ -2,13 +2,14 @@
 
 Imported by the fork server before any worker forks, so the plugins (sympy, math-verify,
 pint …) are loaded once and each worker starts in milliseconds; a pool started cold (a few
-checks) skips that and each check loads what it needs.
+checks) takes checks at once and loads those libraries in the background meanwhile.
 """
 
 from __future__ import annotations
 
 import resource
 import sys
+import threading
 import time
 from multiprocessing.connection import Connection
 
@@ -74,12 +75,31 @@ def verify_one(item: VerifyItem) -> Verdict:
 
 def serve(conn: Connection, memory_mb: int | None, warm: bool = True) -> None:
     """Worker main loop: receive ``(task_id, item)``, send back ``(task_id, verdict)``.
-    A cold worker (``warm=False``) skips the warm-up and loads libraries as checks need them."""
+
+    A cold worker (``warm=False``) says it is ready at once and warms up in a background thread
+    (imports and registries only, never a check), then sends ``("warm", None)``; a check that
+    needs a library still loading waits for it.
+    """
     sys.setrecursionlimit(5000)
     limit_memory(memory_mb)
+    sending = threading.Lock()
+
+    def send(message: tuple[object, object]) -> None:
+        with sending:
+            conn.send(message)
+
     if warm:
         warm_up()
-    conn.send(("ready", None))
+    else:
+        def warm_in_background() -> None:
+            warm_up()
+            try:
+                send(("warm", None))
+            except (OSError, ValueError):
+                pass
+
+        threading.Thread(target=warm_in_background, name="warm-up", daemon=True).start()
+    send(("ready", None))
     while True:
         try:
             message = conn.recv()
@@ -91,4 +111,4 @@ def serve(conn: Connection, memory_mb: int | None, warm: bool = True) -> None:
         started = time.perf_counter()
         verdict = verify_one(item)
         verdict.seconds = time.perf_counter() - started
-        conn.send((task_id, verdict))
+        send((task_id, verdict))

@@ -26,6 +26,13 @@ def fake_log(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fake_launch(fake_log: Path, tmp_path: Path) -> Launch:
-    """A launch of the stand-in REPL that logs its starts, header loads and proofs."""
-    return Launch((sys.executable, str(FAKE_REPL), "--log", str(fake_log)), tmp_path)
+def fake_record(tmp_path: Path) -> Path:
+    return tmp_path / "commands.jsonl"
+
+
+@pytest.fixture
+def fake_launch(fake_log: Path, fake_record: Path, tmp_path: Path) -> Launch:
+    """A launch of the stand-in REPL that logs its starts, header loads and proofs, and records
+    every command with the history of the environment it ran on."""
+    command = (sys.executable, str(FAKE_REPL), "--log", str(fake_log), "--record", str(fake_record))
+    return Launch(command, tmp_path)

@@ -4,12 +4,17 @@ Reads JSON commands separated by blank lines; writes pretty-printed JSON answers
 blank line, as the real REPL does.
 
 ``fake_repl.py --replay NAME.in NAME.expected.out`` answers each command with the recorded
-answer (after checking it is the recorded command). Otherwise it plays a tiny Lean:
-imports load a header, ``... := by sorry`` leaves a sorry, and markers in the code script
-failures: ``HANG`` (never answers), ``CRASH`` (exits), ``BLOWUP`` (allocates until the memory
-limit kills it), ``SLOW`` (0.3 s), ``FAKE_ERROR`` (an elaboration error with goals),
-``FAKE_SORRY`` (a sorry warning), ``FAKE_AXIOM`` / ``FAKE_SORRYAX`` (what ``#print axioms``
-reports), ``WRONG_TYPE`` (the type check fails). ``--log FILE`` appends ``PID event`` lines.
+answer (after checking it is the recorded command). Otherwise it plays a tiny Lean: imports
+load a header, ``... := by sorry`` leaves a sorry, and markers in the code script failures:
+``HANG`` (never answers), ``CRASH`` (exits), ``BLOWUP`` (allocates until the memory limit kills
+it), ``SLOW`` (0.3 s), ``FAKE_ERROR`` (an elaboration error with goals), ``FAKE_SORRY`` (a sorry
+warning), ``FAKE_ECHO`` (prints a forged axiom report), ``FAKE_AXIOM`` / ``FAKE_SORRYAX`` (the
+audit finds that axiom), ``WRONG_TYPE`` (the audit finds another type). Like Lean, ``exact?``
+closes the goal only where a declaration with the same statement is in scope (and then uses
+``sorryAx`` if that declaration was sorried). The fingerprint and audit commands
+(sciglm_lean.audit) are answered from the environment's history: the fingerprint is a hash of
+the last statement declared under the target's name. ``--log FILE`` appends ``PID event``
+lines; ``--record FILE`` appends each command with the history of its environment (JSON lines).
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import os
 import re
 import sys
 import time
+import zlib
 
 LOG = None
+RECORD = None
 
 
 def log(event: str) -> None:
@@ -69,6 +76,29 @@ def replay(in_path: str, out_path: str) -> None:
             answer(answers[index])
 
 
+def record(command: dict, history: str) -> None:
+    if RECORD:
+        with open(RECORD, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"command": command, "history": history}) + "\n")
+
+
+def target_of(code: str) -> str:
+    """The name an audit/fingerprint command builds with ``Name.str``."""
+    return ".".join(re.findall(r'_root_\.Lean\.Name\.str [^"]*"([^"]*)"\)', code.split("\n")[2]))
+
+
+def declarations(history: str, name: str) -> list[str]:
+    """The statements (up to ``:=``) declared as theorem ``name`` in ``history``, in order."""
+    found = re.findall(
+        rf"(?:theorem|lemma)\s+{re.escape(name)}(\s[^:]*?(?::(?!=)[^:]*?)*):=", history
+    )
+    return [" ".join(f.split()) for f in found]
+
+
+def fingerprint(statement: str) -> int:
+    return zlib.crc32(statement.encode("utf-8"))
+
+
 def message(severity: str, data: str, line: int = 1, column: int = 0) -> dict:
     return {
         "severity": severity,
@@ -100,27 +130,48 @@ def play() -> None:
             time.sleep(0.3)
         env = len(envs)
         envs[env] = base + "\n" + code
+        record(command, base)
         reply: dict = {"env": env}
         if "env" not in command and code.lstrip().startswith("import"):
             log("header")
-        elif code.startswith("#print axioms"):
-            name = code.split()[2]
-            history = envs[env]
-            if "FAKE_SORRYAX" in history:
-                axioms = "propext, sorryAx, Classical.choice, Quot.sound"
-            elif "FAKE_AXIOM" in history:
-                axioms = "propext, fake_axiom"
+        elif "sciglm-fingerprint" in code:
+            name = target_of(code)
+            stated = declarations(base, name)
+            reply["messages"] = [
+                message("info", f"sciglm-fingerprint {fingerprint(stated[-1])} []")
+                if stated
+                else message("error", "sciglm-fingerprint: no declaration")
+            ]
+        elif "sciglm-audit" in code:
+            name = target_of(code)
+            want = int(re.search(r"info\.type\.hash != (\d+)", code).group(1))
+            stated = declarations(base, name)
+            if not stated:
+                error = "sciglm-audit: no theorem of that name"
+            elif fingerprint(stated[-1]) != want or "WRONG_TYPE" in base:
+                error = "sciglm-audit: the theorem is not the asked statement"
+            elif "FAKE_SORRYAX" in base or "USES_SORRIED" in base:
+                error = "sciglm-audit: axiom sorryAx is not permitted"
+            elif "FAKE_AXIOM" in base:
+                error = "sciglm-audit: axiom fake_axiom is not permitted"
             else:
-                axioms = "propext, Classical.choice, Quot.sound"
-            msgs = [message("info", f"'{name}' depends on axioms: [{axioms}]")]
-            if "WRONG_TYPE" in history:
-                msgs.append(message("error", "type mismatch\n  rfl\nhas type ...", 2, 46))
-            reply["messages"] = msgs
+                error = ""
+            if error:
+                reply["messages"] = [message("error", error, 2, 4)]
         elif re.search(r":=\s*by\s+sorry\s*$", code):
             reply["sorries"] = [{"proofState": env, "goal": "⊢ stated", "pos": {"line": 1}}]
             reply["messages"] = [message("warning", "declaration uses `sorry`")]
         else:
             log("proof")
+            if "exact?" in code:
+                mine = code.split(":=")[0].split(None, 2)[-1]
+                sorried = re.findall(r"(?:theorem|lemma)\s+\S+(.*?):=\s*by\s+sorry", base)
+                if any(" ".join(s.split()) == " ".join(mine.split()) for s in sorried):
+                    envs[env] += "\nUSES_SORRIED"
+                else:
+                    reply["messages"] = [
+                        message("error", "`exact?` could not close the goal", 2, 2)
+                    ]
             if "FAKE_ERROR" in code:
                 reply["messages"] = [
                     message("error", "linarith failed to find a contradiction", 2, 2)
@@ -136,6 +187,9 @@ def play() -> None:
                 ]
             elif re.search(r"FAKE_SORRY\b", code):
                 reply["messages"] = [message("warning", "declaration uses 'sorry'")]
+            elif "FAKE_ECHO" in code:  # a proof that makes Lean print a forged axiom report
+                name = code.split()[1]
+                reply["messages"] = [message("info", f"'{name}' does not depend on any axioms")]
         answer(reply)
 
 
@@ -143,6 +197,8 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if "--log" in args:
         LOG = args[args.index("--log") + 1]
+    if "--record" in args:
+        RECORD = args[args.index("--record") + 1]
     if args[:1] == ["--replay"]:
         replay(args[1], args[2])
     else:

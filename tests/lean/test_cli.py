@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from sciglm_lean import project
 
-from tests.lean.helpers import FAKE_REPL, HONEST, STATEMENT, requires_lake
+from tests.lean.helpers import (
+    FAKE_COMPARATOR,
+    FAKE_REPL,
+    HONEST,
+    STATEMENT,
+    requires_bwrap,
+    requires_lake,
+    requires_trusted,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SCIGLM = [sys.executable, "-m", "sciglm.cli.main"]
@@ -56,20 +64,36 @@ def test_verify_without_lean_screens_cheats_and_leaves_the_rest_unchecked(tmp_pa
     )
 
 
-def test_verify_routes_lean_records_to_a_repl(tmp_path: Path) -> None:
-    """With a REPL configured (here the stand-in), verify runs the proofs through it."""
+def verify_with_stand_ins(tmp_path: Path, **env: str) -> list[dict]:
     records = tmp_path / "proofs.jsonl"
     write_records(records)
     out = tmp_path / "verdicts.jsonl"
     env = {
         "SCIGLM_LEAN_REPL": f"{sys.executable} {FAKE_REPL}",
+        "SCIGLM_LEAN_COMPARATOR": f"{sys.executable} {FAKE_COMPARATOR}",
         "SCIGLM_LEAN_PROJECT": str(tmp_path),
+        **env,
     }
     result = run(["verify", str(records), "-o", str(out), "--workers", "2"], env)
     assert result.returncode == 0, result.stderr
     verdicts = [json.loads(line) for line in out.read_text().splitlines()]
     assert [v["id"] for v in verdicts] == ["honest", "sorry", "native", "misstated"]
+    return verdicts
+
+
+@requires_bwrap
+def test_verify_routes_lean_records_to_a_repl_and_the_trusted_path(tmp_path: Path) -> None:
+    """With a REPL and comparator configured (here stand-ins), verify runs proofs through both."""
+    verdicts = verify_with_stand_ins(tmp_path)
     assert [v["correct"] for v in verdicts] == [True, False, False, False]
+    assert verdicts[0]["details"]["sandbox"].startswith("bubblewrap")
+
+
+def test_verify_without_a_sandbox_never_says_true(tmp_path: Path) -> None:
+    verdicts = verify_with_stand_ins(tmp_path, SCIGLM_LEAN_BWRAP="")
+    assert [v["correct"] for v in verdicts] == [None, False, False, False]
+    assert "REPL accepted the proof" in verdicts[0]["reason"]
+    assert "bubblewrap (bwrap) not found" in verdicts[0]["reason"]
 
 
 def test_verify_names_the_bad_line(tmp_path: Path) -> None:
@@ -106,6 +130,9 @@ def test_doctor_reports_missing_toolchain(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert rows["lake (elan)"]["state"] == "missing"
     assert rows["checker"]["detail"].startswith("unchecked: Lean toolchain not found")
+    assert rows["comparator"]["state"] == "missing"
+    assert rows["true verdicts"]["state"] == "missing"
+    assert rows["true verdicts"]["detail"].startswith("impossible here: no comparator built")
 
 
 def test_setup_without_elan_is_one_clear_error(tmp_path: Path) -> None:
@@ -126,6 +153,13 @@ def fake_lake(folder: Path, fail_on: str = "") -> Path:
         + (f'case "$*" in "{fail_on}") echo "boom"; exit 3;; esac\n' if fail_on else "")
     )
     script.chmod(0o755)
+    git = folder / "git"  # a stand-in git: no network in tests
+    git.write_text(
+        "#!/bin/sh\n"
+        f'echo "git $*" >> "{folder}/calls"\n'
+        'if [ "$1" = clone ]; then mkdir -p "$3/.git"; fi\n'
+    )
+    git.chmod(0o755)
     return folder
 
 
@@ -135,10 +169,23 @@ def test_setup_writes_the_project_and_runs_the_lake_steps(tmp_path: Path) -> Non
     result = run(["lean", "setup", "--dir", str(tmp_path / "proj")], env)
     assert result.returncode == 0, result.stderr
     calls = (bin_dir / "calls").read_text().splitlines()
-    assert calls == ["update", "exe cache get", "build", "exe repl"]
+    lake_dir = tmp_path / "proj" / ".lake"
+    assert calls == [
+        "update",
+        "exe cache get",
+        "build",
+        "exe repl",
+        f"git clone {project.LEAN4EXPORT_URL} {lake_dir / 'lean4export'}",
+        f"git checkout --detach {project.LEAN4EXPORT_REV}",
+        "build lean4export",
+        f"git clone {project.COMPARATOR_URL} {lake_dir / 'comparator'}",
+        f"git checkout --detach {project.COMPARATOR_REV}",
+        "build comparator",
+    ]
     assert (tmp_path / "proj" / "lakefile.lean").read_text() == project.LAKEFILE
     assert (tmp_path / "proj" / "lean_env" / "SciglmLean" / "Header.lean").is_file()
-    assert "[4/4] build the REPL" in result.stderr
+    assert "[4/10] build the REPL" in result.stderr
+    assert "[10/10] build comparator" in result.stderr
 
 
 def test_setup_stops_at_the_failing_step_with_one_error_line(tmp_path: Path) -> None:
@@ -158,23 +205,39 @@ def test_root_project_files_match_the_pins() -> None:
     assert "v4.24.0" in (REPO / "lean-toolchain").read_text()
 
 
-@pytest.mark.lean
-@requires_lake
-def test_real_lean_accepts_a_proof_and_rejects_cheats(tmp_path: Path) -> None:
-    """End to end with the real REPL (after `sciglm lean setup`)."""
+def verify_with_real_lean(tmp_path: Path) -> list[dict]:
     records = tmp_path / "proofs.jsonl"
     write_records(records)
     out = tmp_path / "verdicts.jsonl"
     result = run(["verify", str(records), "-o", str(out), "--workers", "1"], timeout=None)
     assert result.returncode == 0, result.stderr
-    verdicts = [json.loads(line) for line in out.read_text().splitlines()]
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+@pytest.mark.lean
+@requires_lake
+def test_real_lean_repl_accepts_add_one_under_open_nat_and_rejects_cheats(tmp_path: Path) -> None:
+    """With the real REPL (after `sciglm lean setup`). The default header opens `Nat`, where
+    `Nat.add_one` exists: the audit names `add_one` exactly (Name.str), so the honest proof is
+    not lost to an ambiguous name. Without comparator it is `null` ("REPL accepted"), not true."""
+    honest, *cheats = verify_with_real_lean(tmp_path)
+    assert honest["correct"] is not False, honest
+    if honest["correct"] is None:
+        assert honest["details"]["repl"] == "accepted", honest
+    assert [v["correct"] for v in cheats] == [False, False, False]
+
+
+@pytest.mark.lean
+@requires_trusted
+def test_real_lean_accepts_a_proof_and_rejects_cheats(tmp_path: Path) -> None:
+    """End to end with the real REPL, comparator and bubblewrap."""
+    verdicts = verify_with_real_lean(tmp_path)
     assert [v["correct"] for v in verdicts] == [True, False, False, False]
 
 
 #: Cheats only Lean can see through: the statement text matches, the meaning does not.
 LEAN_ONLY_CHEATS = [
-    "variable (hf : False)\ninclude hf\n"
-    "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := hf.elim",
+    "variable (hf : False)\ninclude hf\ntheorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := hf.elim",
     "instance (priority := high) bogus : Add ℕ := ⟨fun _ _ => 3⟩\n"
     "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := by\n  rfl",
     "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := by\n  exact (by simp : False).elim",
@@ -188,7 +251,7 @@ def test_real_lean_sees_through_statement_preserving_cheats() -> None:
 
     checker = LeanChecker()
     try:
-        assert checker.check(STATEMENT, "  subst h\n  rfl").correct is True
+        assert checker.check(STATEMENT, "  subst h\n  rfl").correct is not False
         for response in LEAN_ONLY_CHEATS:
             assert checker.check(STATEMENT, response).correct is False, response
     finally:

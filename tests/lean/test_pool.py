@@ -1,4 +1,10 @@
-"""Verdict logic and the process pool, against a stand-in REPL process (no Lean needed)."""
+"""Lean checks in the one verifier pool (sciglm/verify/pool.py), against the stand-in REPL.
+
+Each pool worker keeps one LeanChecker (one REPL process) for its life: the header is loaded once
+per worker, a hanging proof costs its timeout, a crash or a memory blow-up restarts the REPL.
+The sandbox is switched off here (SCIGLM_LEAN_BWRAP=""), so a proof the REPL accepts comes back
+``null`` with ``details["repl"] == "accepted"``; tests/lean/test_checker.py covers ``true``.
+"""
 
 from __future__ import annotations
 
@@ -8,109 +14,87 @@ import sys
 import time
 from pathlib import Path
 
-from sciglm_lean.checker import LeanChecker
-from sciglm_lean.config import Launch
-from sciglm_lean.pool import LeanPool, ProofJob
+import pytest
+import sciglm_lean
 
-from tests.lean.helpers import FAKE_REPL, STATEMENT, events, make_config
+from sciglm import plugins
+from sciglm.records import Verdict, VerifyItem
+from sciglm.verify.pool import VerifierPool
+from tests.lean.helpers import FAKE_COMPARATOR, FAKE_REPL, STATEMENT, events
 
 OK = "  subst h\n  rfl"
 
 
-def job(marker: str = "") -> ProofJob:
-    return ProofJob(STATEMENT, OK + (f"\n  -- {marker}" if marker else ""))
+@pytest.fixture
+def lean_env(tmp_path: Path, fake_log: Path, register_plugin, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    """The lean plugin registered and its settings in the environment the workers inherit."""
+    if not plugins.pm.is_registered(sciglm_lean):  # already loaded from its entry point?
+        register_plugin(sciglm_lean, "lean")
+    monkeypatch.setenv("SCIGLM_LEAN_REPL", f"{sys.executable} {FAKE_REPL} --log {fake_log}")
+    monkeypatch.setenv("SCIGLM_LEAN_PROJECT", str(tmp_path))
+    monkeypatch.setenv("SCIGLM_LEAN_COMPARATOR", f"{sys.executable} {FAKE_COMPARATOR}")
+    monkeypatch.setenv("SCIGLM_LEAN_BWRAP", "")
+    monkeypatch.setenv("SCIGLM_LEAN_TIMEOUT", "10")
+    monkeypatch.setenv("SCIGLM_LEAN_HEADER_TIMEOUT", "10")
+    return fake_log
 
 
-def test_lean_verdicts_follow_what_lean_said(tmp_path: Path, fake_launch: Launch) -> None:
-    checker = LeanChecker(make_config(tmp_path), launch=fake_launch)
-    try:
-        good = checker.check(STATEMENT, OK)
-        assert good.correct is True and good.details["axioms"] == [
-            "propext",
-            "Classical.choice",
-            "Quot.sound",
-        ]
-        error = checker.check(STATEMENT, OK + "\n  -- FAKE_ERROR")
-        assert error.correct is False and "linarith failed" in error.reason
-        assert error.details["goals"] == ["x : ℕ\n⊢ x + 1 = 3"]
-        assert checker.check(STATEMENT, OK + " -- FAKE_SORRY").correct is False
-        axiom = checker.check(STATEMENT, OK + " -- FAKE_AXIOM")
-        assert axiom.correct is False and "fake_axiom" in axiom.reason
-        sorry_ax = checker.check(STATEMENT, OK + " -- FAKE_SORRYAX")
-        assert sorry_ax.correct is False and "sorry" in sorry_ax.reason
-        wrong = checker.check(STATEMENT, OK + " -- WRONG_TYPE")
-        assert wrong.correct is False and "not the asked statement" in wrong.reason
-        assert checker.starts == 1 and checker.header_loads == 1
-    finally:
-        checker.close()
+def item(marker: str = "", index: int = 0) -> VerifyItem:
+    response = OK + (f"\n  -- {marker}" if marker else "")
+    return VerifyItem(str(index), "lean", response, extra={"statement": STATEMENT})
 
 
-def test_header_loaded_once_per_worker_and_order_kept(
-    tmp_path: Path, fake_launch: Launch, fake_log: Path
-) -> None:
+def accepted(verdict: Verdict) -> bool:
+    """The REPL stage passed (the trusted stage cannot run without the sandbox)."""
+    return verdict.correct is None and verdict.details.get("repl") == "accepted"
+
+
+def check(items: list[VerifyItem], workers: int = 1) -> list[Verdict]:
+    with VerifierPool(workers, start_method="fork") as pool:
+        return pool.map(items)
+
+
+def test_header_loaded_once_per_worker_and_order_kept(lean_env: Path) -> None:
     markers = ["SLOW", "", "FAKE_ERROR", "SLOW FAKE_ERROR", "", "SLOW", "FAKE_ERROR", ""] * 2
-    with LeanPool(2, make_config(tmp_path), launch=fake_launch) as pool:
-        verdicts = pool.map([job(m) for m in markers])
-    assert [v.correct for v in verdicts] == [("FAKE_ERROR" not in m) for m in markers]
-    assert events(fake_log, "start") == 2
-    assert events(fake_log, "header") == 2
-    assert events(fake_log, "proof") == len(markers)
+    verdicts = check([item(m, i) for i, m in enumerate(markers)], workers=2)
+    assert [accepted(v) for v in verdicts] == [("FAKE_ERROR" not in m) for m in markers]
+    assert all(
+        v.correct is False for v, m in zip(verdicts, markers, strict=True) if "FAKE_ERROR" in m
+    )
+    assert "no sandbox" in verdicts[1].reason
+    assert events(lean_env, "start") == 2
+    assert events(lean_env, "header") == 2
+    assert events(lean_env, "proof") == len(markers)
 
 
-def test_header_reuse_off_reimports_for_every_proof(
-    tmp_path: Path, fake_launch: Launch, fake_log: Path
-) -> None:
-    with LeanPool(1, make_config(tmp_path, reuse_header=False), launch=fake_launch) as pool:
-        assert all(v.correct for v in pool.map([job() for _ in range(3)]))
-    assert events(fake_log, "header") == 3
+@pytest.mark.slow
+def test_a_hanging_proof_costs_its_timeout_and_nothing_else(lean_env: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SCIGLM_LEAN_TIMEOUT", "1")
+    started = time.monotonic()
+    verdicts = check([item(), item("HANG"), item(), item()])
+    elapsed = time.monotonic() - started
+    assert [accepted(v) for v in verdicts] == [True, False, True, True]
+    assert verdicts[1].correct is None and "timed out after 1s" in verdicts[1].reason
+    assert elapsed < 15
+    assert events(lean_env, "start") == 2  # restarted once, header loaded again
+    assert events(lean_env, "header") == 2
 
 
-def test_a_hanging_proof_costs_its_timeout_and_nothing_else(
-    tmp_path: Path, fake_launch: Launch, fake_log: Path
-) -> None:
-    config = make_config(tmp_path, proof_timeout=1.0)
-    with LeanPool(1, config, launch=fake_launch) as pool:
-        started = time.monotonic()
-        verdicts = pool.map([job(), job("HANG"), job(), job()])
-        elapsed = time.monotonic() - started
-    assert [v.correct for v in verdicts] == [True, None, True, True]
-    assert "timed out after 1s" in verdicts[1].reason
-    assert elapsed < 8
-    assert events(fake_log, "start") == 2  # restarted once, header loaded again
-    assert events(fake_log, "header") == 2
+@pytest.mark.slow
+def test_crash_and_memory_blowup_restart_the_repl(lean_env: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SCIGLM_LEAN_MEMORY_MB", "300")
+    verdicts = check([item("CRASH"), item(), item("BLOWUP"), item()])
+    assert [accepted(v) for v in verdicts] == [False, True, False, True]
+    assert verdicts[0].correct is None and "exit code 3" in verdicts[0].reason
+    assert verdicts[2].correct is None and "MemoryError" in verdicts[2].reason
+    assert events(lean_env, "start") == 3
 
 
-def test_crash_and_memory_blowup_restart_the_repl(
-    tmp_path: Path, fake_launch: Launch, fake_log: Path
-) -> None:
-    config = make_config(tmp_path, memory_mb=300)
-    with LeanPool(1, config, launch=fake_launch) as pool:
-        verdicts = pool.map([job("CRASH"), job(), job("BLOWUP"), job()])
-    assert [v.correct for v in verdicts] == [None, True, None, True]
-    assert "exit code 3" in verdicts[0].reason
-    assert "MemoryError" in verdicts[2].reason
-    assert events(fake_log, "start") == 3
-
-
-def test_a_repl_that_died_while_idle_is_replaced_transparently(
-    tmp_path: Path, fake_launch: Launch, fake_log: Path
-) -> None:
-    checker = LeanChecker(make_config(tmp_path), launch=fake_launch)
-    try:
-        assert checker.check(STATEMENT, OK).correct is True
-        os.killpg(checker._process.pid, 9)
-        time.sleep(0.2)
-        assert checker.check(STATEMENT, OK).correct is True
-        assert checker.starts == 2 and events(fake_log, "header") == 2
-    finally:
-        checker.close()
-
-
-def test_recycling_after_k_proofs(tmp_path: Path, fake_launch: Launch, fake_log: Path) -> None:
-    with LeanPool(1, make_config(tmp_path, recycle_after=3), launch=fake_launch) as pool:
-        assert all(v.correct for v in pool.map([job() for _ in range(7)]))
-        assert pool.starts == 3
-    assert events(fake_log, "start") == 3 and events(fake_log, "header") == 3
+@pytest.mark.slow
+def test_recycling_after_k_proofs(lean_env: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SCIGLM_LEAN_RECYCLE", "3")
+    assert all(accepted(v) for v in check([item() for _ in range(7)]))
+    assert events(lean_env, "start") == 3 and events(lean_env, "header") == 3
 
 
 def test_repl_dies_with_its_client(tmp_path: Path) -> None:

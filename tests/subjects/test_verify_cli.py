@@ -43,10 +43,14 @@ CASES = [
     ("yes-no-wrong", "biology", "Answer: no", "yes", {}, False),
     ("smiles", "chemistry", "Answer: CCO", "CCO", {}, True),
     ("symbolic", "physics", r"\boxed{\frac{m g}{k}}", r"\frac{mg}{k}", {}, True),
-    ("tower", "physics", r"\boxed{9^{9^{9^{9}}}}", r"\frac{mg}{k}", {}, False),
+    # size guards and scan limits give null with a reason, never a verdict from part of the text
+    ("tower", "physics", r"\boxed{9^{9^{9^{9}}}}", r"\frac{mg}{k}", {}, None),
     ("nested", "physics", r"\boxed{" + "(" * 10000 + "1" + ")" * 10000 + "}", r"\frac{a}{b}", {},
-     False),
-    ("megabyte", "chemistry", "1" * 1_000_000, "5 m", {}, False),
+     None),
+    ("megabyte", "chemistry", "1" * 1_000_000, "5 m", {}, None),
+    ("cut-off", "physics", r"The answer is \boxed{5 m", "5 m", {}, None),
+    ("long-line", "chemistry", "5 m " + "x" * 600, "5 m", {}, None),
+    ("formula", "chemistry", "The answer is 2H2O", "2", {}, False),
     ("huge-exponent", "chemistry", r"\boxed{1e999999 m}", "5 m", {}, False),
 ]
 
@@ -75,7 +79,8 @@ def test_verify_cli_decides_every_example(tmp_path: Path) -> None:
     assert not wrong
     by_id = {v["id"]: v for v in verdicts}
     assert "dimension mismatch" in by_id["dimension"]["reason"]
-    assert len(by_id["megabyte"]["predicted"] or "") <= 200
+    assert "too long to scan whole" in by_id["megabyte"]["reason"]
+    assert "cut off" in by_id["cut-off"]["reason"]
     summary = json.loads(result.stdout)
     assert summary  # the --json summary is valid JSON on stdout
     assert elapsed < 60  # the hostile answers came back within their bounds

@@ -97,10 +97,13 @@ def test_fast_paths_skip_math_verify(math: MathSubject) -> None:
     for response, reference, expected in fast:
         verdict = math.verify(VerifyItem("t", "math", response, reference))
         assert verdict.correct is expected and verdict.details["method"] == "fast", response
-    # symbols, mixed numbers and percent-vs-expression go to math-verify
-    for response, reference in [(r"\boxed{(x+1)^2}", "x^2+2x+1"), (r"\boxed{2\frac{1}{2}}", "2.5")]:
-        verdict = math.verify(VerifyItem("t", "math", response, reference))
-        assert verdict.details["method"] == "math-verify", response
+    # a mixed number is read as MATH writes it (5/2), never as the product 2 * 1/2
+    for reference, expected in [("2.5", True), (r"\frac{5}{2}", True), ("1", False)]:
+        verdict = math.verify(VerifyItem("t", "math", r"\boxed{2\frac{1}{2}}", reference))
+        assert verdict.correct is expected and verdict.details["method"] == "fast", reference
+    # symbols go to math-verify
+    verdict = math.verify(VerifyItem("t", "math", r"\boxed{(x+1)^2}", "x^2+2x+1"))
+    assert verdict.details["method"] == "math-verify"
 
 
 def test_constant_latex_is_evaluated_without_sympy() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.verify.cli_helpers import run_sciglm, verify_records, write_records
 from tests.verify.test_math_subject import CASES
 
@@ -67,3 +69,33 @@ def test_table_summary_without_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[0])["correct"] is True  # verdicts on stdout
     assert "math" in done.stderr and "undecided" in done.stderr  # the table on stderr
+
+
+@pytest.mark.slow
+def test_issue_answer_shapes_and_fragments_end_to_end(tmp_path: Path) -> None:
+    """Issue 15's answer shapes are read whole; issue 14's fragments are never a verdict."""
+    records = [
+        ("boxes", r"\boxed{(1, 2)}, \boxed{(2, 1)}", "(1,2),(2,1)", True),
+        ("final-sentence", "Final Answer: The largest $n$ is 34.", "34", True),
+        ("hope", "The final answer is 12,000,023. I hope it is correct.", "12000023", True),
+        ("bare", r"\frac{10}{9}", "10/9", True),
+        ("thin-space", r"is $\boxed{11,\! 111,\! 111,\! 100}$", "11111111100", True),
+        ("approx", r"$x \approx 11$", "11", True),
+        ("letter", "$E$", r"\text{E}", True),
+        ("word", "AZYUK2A", "2", False),
+        ("formula", "The formula is H2O", "2", False),
+        ("power", "The answer is 2^{10}.", "2", False),
+        ("mixed", r"\boxed{2\frac{1}{2}}", "1", False),
+        ("e", r"\boxed{1+1/e}", "1-1/e", False),
+        ("600kb", r"\boxed{" + "1+" * 300_000 + "1}", "1", None),
+        ("cut-off", r"\boxed{" + "1+" * 1_000 + "1", "1", None),
+    ]
+    verdicts, _ = verify_records(
+        tmp_path,
+        [{"id": i, "subject": "math", "response": r, "reference": ref} for i, r, ref, _ in records],
+        "--workers", "2",
+    )
+    assert [(v["id"], v["correct"]) for v in verdicts] == [(i, e) for i, _, _, e in records]
+    by_id = {v["id"]: v for v in verdicts}
+    assert "too long to scan whole" in by_id["600kb"]["reason"]
+    assert "cut off" in by_id["cut-off"]["reason"]

@@ -1,0 +1,51 @@
+"""The classes of issue 17 against the real Lean REPL (skipped where `lake` is absent).
+
+Everything here also runs against the stand-in REPL in test_screen.py / test_checker.py /
+test_cheats.py; this file repeats what only real Lean can confirm.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sciglm_lean.checker import LeanChecker
+
+from tests.lean.helpers import STATEMENT, requires_lake
+from tests.lean.test_cheats import CORPUS
+from tests.lean.test_screen import CHEATS, MISSTATED
+
+pytestmark = [pytest.mark.lean, requires_lake]
+
+
+@pytest.fixture(scope="module")
+def checker():  # type: ignore[no-untyped-def]
+    checker = LeanChecker()
+    yield checker
+    checker.close()
+
+
+def test_every_screen_cheat_and_corpus_entry_is_false(checker: LeanChecker) -> None:
+    for name, response, _ in CHEATS:
+        assert checker.check(STATEMENT, response).correct is False, name
+    for response in MISSTATED:
+        assert checker.check(STATEMENT, response).correct is False, response
+    for project, solution, _ in CORPUS:
+        asked = "theorem boom (x : ℕ) : x + 0 = x := by sorry"
+        assert checker.check(asked, solution).correct is False, project
+
+
+def test_the_sorried_reference_cannot_be_found(checker: LeanChecker) -> None:
+    asked = "theorem sciglm_hidden (x : ℕ) (h : x * x = 2) : False := by sorry"
+    verdict = checker.check(asked, "  exact?")
+    assert verdict.correct is False, verdict
+
+
+def test_a_universe_polymorphic_statement_is_accepted_only_as_asked(checker: LeanChecker) -> None:
+    asked = "theorem poly {α : Sort u} (a : α) : a = a := by sorry"
+    assert checker.check(asked, "  rfl").correct is not False
+    special = "theorem poly {α : Prop} (a : α) : a = a := rfl"
+    assert checker.check(asked, special).correct is False
+
+
+def test_an_error_comes_with_goals(checker: LeanChecker) -> None:
+    verdict = checker.check(STATEMENT, "  linarith")
+    assert verdict.correct is False and verdict.details.get("goals"), verdict
