@@ -35,11 +35,13 @@ def register_loaders(register: Callable[..., None]) -> None:
 
 @hookspec
 def register_benchmarks(register: Callable[[Any], None]) -> None:
-    """Register benchmarks: ``register(benchmark)`` with a ``sciglm.eval`` ``Benchmark`` each
-    (its data source, loader, prompt per protocol, answer form and scorer).
+    """Register benchmarks: ``register(benchmark)`` with a
+    :class:`sciglm.eval.benchmarks.Benchmark` each: its data source and split (or a file it
+    ships), question loader, answer form, question text per protocol and scorer per protocol.
 
-    Called once per process when the benchmark registry is first built; the first plugin to
-    register a name wins, and a clash is reported.
+    Called once per process when the benchmark registry is first built (``sciglm eval``, the
+    decontamination defaults, and inside verifier workers for ``custom`` scorers); the first
+    plugin to register a name wins, and a clash is reported as that plugin's failure.
     """
 
 

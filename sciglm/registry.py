@@ -1,4 +1,4 @@
-"""Subjects and question loaders collected from the plugins' ``register_*`` hooks."""
+"""Subjects, question loaders and benchmarks collected from the plugins' ``register_*`` hooks."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class LoaderInfo:
 
 _subjects: dict[str, tuple[Subject, str]] | None = None
 _loaders: dict[str, LoaderInfo] | None = None
+_benchmarks: dict[str, Any] | None = None
 
 
 def _call_each(hook_name: str, make_register: Callable[[str], Callable[..., None]]) -> None:
@@ -100,11 +101,50 @@ def get_loader(name: str) -> LoaderInfo:
     return table[name]
 
 
+def benchmarks() -> dict[str, Any]:
+    """Every registered :class:`sciglm.eval.benchmarks.Benchmark` by name, in registration
+    order; the first plugin to register a name wins and a clash is reported as a failure."""
+    global _benchmarks
+    if _benchmarks is None:
+        from sciglm.eval.benchmarks import Benchmark
+
+        found: dict[str, Any] = {}
+        owners: dict[str, str] = {}
+
+        def make_register(plugin_name: str) -> Callable[[Any], None]:
+            def register(benchmark: Any) -> None:
+                if not isinstance(benchmark, Benchmark) or not benchmark.name:
+                    raise TypeError(f"register() needs a named Benchmark, got {benchmark!r}")
+                if benchmark.name in found:
+                    plugins.failures.append(plugins.PluginFailure(
+                        plugin_name, "?", f"register_benchmarks: benchmark {benchmark.name!r} "
+                        f"is already registered by {owners[benchmark.name]!r}; ignored"))
+                    return
+                found[benchmark.name] = benchmark
+                owners[benchmark.name] = plugin_name
+
+            return register
+
+        _call_each("register_benchmarks", make_register)
+        _benchmarks = found
+    return _benchmarks
+
+
+def get_benchmark(name: str) -> Any:
+    """The benchmark called ``name``; a clear error naming the known ones otherwise."""
+    table = benchmarks()
+    if name not in table:
+        known = ", ".join(sorted(table)) or "none installed"
+        raise SciglmError(f"unknown benchmark {name!r} (known: {known})")
+    return table[name]
+
+
 def reset() -> None:
-    """Forget the collected subjects and loaders (after registering plugins in tests)."""
-    global _subjects, _loaders
+    """Forget the collected subjects, loaders and benchmarks (after registering plugins)."""
+    global _subjects, _loaders, _benchmarks
     _subjects = None
     _loaders = None
+    _benchmarks = None
 
 
 def describe_plugins() -> list[dict[str, Any]]:

@@ -29,3 +29,15 @@ def register_commands(cli: Any) -> None:
     from sciglm_lean.commands import lean
 
     cli.add_command(lean)
+
+
+@hookimpl
+def register_benchmarks(register: Callable[[Any], None]) -> None:
+    from sciglm.catalog.data import CATALOG, DataSource
+    from sciglm.eval.benchmarks import Benchmark
+
+    source = CATALOG.get("minif2f") or DataSource(
+        "minif2f", "miniF2F (Lean 4)", {"test": "minif2f-lean4/minif2f.jsonl"}, licence="MIT")
+    register(Benchmark("minif2f", "miniF2F", source, loader="minif2f",
+                       loader_options={"split": "test"}, own_prompt=True,
+                       scoring="pass@1: Lean 4 accepts the proof (lean subject; needs lake)"))

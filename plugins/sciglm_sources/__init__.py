@@ -1,15 +1,18 @@
-"""Question loaders for the public sets: ``--source gsm8k:PATH``, ``math:``, ``scibench:`` …
+"""Question loaders for the public sets (``--source gsm8k:PATH``, ``math:``, ``ceval:`` …) and
+the built-in benchmarks of ``sciglm eval``.
 
 Registered through the entry point ``sources = "sciglm_sources"``; each loader turns one
-set's own field names into :class:`sciglm.records.Question` records.
+set's own field names into :class:`sciglm.records.Question` records; each benchmark is one
+object in :mod:`sciglm_sources.benchmarks`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sciglm.hookspecs import hookimpl
-from sciglm_sources import loaders
+from sciglm_sources import exams, loaders
 
 
 @hookimpl
@@ -24,3 +27,17 @@ def register_loaders(register: Callable[..., None]) -> None:
              "SciEval static set (subject = category: chemistry, physics, biology)")
     register("gaokao", loaders.load_gaokao, None,
              "GAOKAO-Bench STEM (math, physics, chemistry, biology; MCQ letters)")
+    register("ceval", exams.load_ceval, None,
+             "C-Eval STEM val/dev (subject = C-Eval subject; meta['hard'] for C-Eval Hard)")
+    register("mmlu", exams.load_mmlu, None, "MMLU STEM test/dev (subject = MMLU subject)")
+    register("agieval", exams.load_agieval, "math", "AGIEval v1 SAT-Math / AQuA-RAT (letters)")
+    register("mathematics", exams.load_mathematics, "math",
+             "DeepMind Mathematics sample (MAmmoTH's 1,000 questions)")
+
+
+@hookimpl
+def register_benchmarks(register: Callable[[Any], None]) -> None:
+    from sciglm_sources.benchmarks import BENCHMARKS
+
+    for benchmark in BENCHMARKS:
+        register(benchmark)

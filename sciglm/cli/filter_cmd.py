@@ -28,8 +28,9 @@ def eval_sets_from_options(against: tuple[str, ...], no_decontam: bool) -> list[
         return []
     sets = [parse_eval_set(spec) for spec in against] or default_eval_sets()
     if not sets:
+        where = default_data_dir() or "none: set $SCIGLM_DATA"
         console.print("[yellow]warning:[/] no evaluation sets found (none given with --against, "
-                      f"no default data folder {default_data_dir() or '../shared/data'}); "
+                      f"no benchmark file in the data folder ({where})); "
                       "decontamination skipped")
     return sets
 
@@ -70,8 +71,8 @@ def show_report(report: dict[str, Any]) -> None:
 @click.option("--near-threshold", type=float, default=0.8, show_default=True,
               help="Estimated Jaccard similarity (5-char shingles) that makes a near duplicate.")
 @click.option("--against", multiple=True, metavar="NAME:PATH[:FIELD]",
-              help="Evaluation set to decontaminate against (repeatable; default: the sets "
-                   "'sciglm eval' uses, from $SCIGLM_EVAL_DATA or ../shared/data).")
+              help="Evaluation set to decontaminate against (repeatable; default: every "
+                   "benchmark 'sciglm eval' knows, from $SCIGLM_DATA).")
 @click.option("--no-decontam", is_flag=True, help="Skip decontamination.")
 @click.option("--ngram", type=int, default=13, show_default=True, help="n-gram size for overlap.")
 @click.option("--decontam-field", "decontam_fields", multiple=True,

@@ -10,13 +10,13 @@ normalized form is identical.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sciglm.catalog.data import data_dir_from_env
 from sciglm.data.text import normalize, tokens
 from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import iter_jsonl
@@ -25,15 +25,34 @@ from sciglm.io.jsonl import iter_jsonl
 QUESTION_FIELDS = ("question", "problem", "Question", "problem_text", "statement", "content",
                    "prompt", "input")
 
-#: The benchmarks ``sciglm eval`` runs, relative to the public data folder.
-DEFAULT_EVAL_SETS = {
-    "gsm8k": "gsm8k/test.jsonl",
-    "math500": "math500/test.jsonl",
-    "scibench": "scibench/scibench.jsonl",
-    "theoremqa": "theoremqa/theoremqa.jsonl",
-    "scieval": "scieval/valid.jsonl",
-    "minif2f": "minif2f-lean4/minif2f.jsonl",
-}
+class _EvalSetPaths(Mapping[str, str]):
+    """Registered benchmark → its scored file in the mirror layout, read from the benchmark
+    registry on first use (one place: a plugin's benchmark is decontaminated against too)."""
+
+    def _table(self) -> dict[str, str]:
+        from sciglm import registry
+
+        table: dict[str, str] = {}
+        for name, bench in registry.benchmarks().items():
+            if bench.source is None or bench.split not in bench.source.splits:
+                continue
+            relative = bench.source.splits[bench.split]
+            if relative not in table.values():  # ceval-hard is a part of ceval's file
+                table[name] = relative
+        return table
+
+    def __getitem__(self, name: str) -> str:
+        return self._table()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+#: The benchmarks ``sciglm eval`` knows (name → file relative to the data folder).
+DEFAULT_EVAL_SETS: Mapping[str, str] = _EvalSetPaths()
 
 _BASE = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
@@ -61,20 +80,14 @@ class Hit:
 
 
 def default_data_dir() -> Path | None:
-    """``$SCIGLM_EVAL_DATA``, else ``../shared/data`` beside the working directory or checkout."""
-    env = os.environ.get("SCIGLM_EVAL_DATA")
-    if env:
-        return Path(env)
-    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        candidate = root.parent / "shared" / "data"
-        if candidate.is_dir():
-            return candidate
-    return None
+    """The local mirror of the public sets: ``$SCIGLM_DATA`` (``None`` when unset)."""
+    return data_dir_from_env()
 
 
-def default_eval_sets() -> list[EvalSet]:
-    """The evaluation sets found in the default data folder (empty when there is none)."""
-    root = default_data_dir()
+def default_eval_sets(data_dir: Path | None = None) -> list[EvalSet]:
+    """Every registered benchmark's scored file found in ``data_dir`` (else ``$SCIGLM_DATA``);
+    empty when there is no data folder."""
+    root = data_dir or default_data_dir()
     if root is None:
         return []
     return [EvalSet(name, str(root / rel)) for name, rel in DEFAULT_EVAL_SETS.items()

@@ -1,14 +1,17 @@
-"""The benchmarks ``sciglm eval`` knows, where their files live, and user-mapped JSONL files.
+"""What a benchmark is, which ones a run asks for, where their files are, and how they load.
 
-A built-in benchmark names a question loader (from the ``sources``/``lean`` plugins), its file
-under the data folder, and how it is scored. ``--benchmark NAME=PATH`` points a built-in at
-another file (``math=…/math/test.jsonl`` for the full 5,000); ``--benchmark NAME=PATH:SUBJECT``
-with a new NAME evaluates any JSONL/CSV/Parquet with ``question`` and ``reference`` fields.
+A :class:`Benchmark` is one small object registered by a plugin's ``register_benchmarks`` hook
+(the built-ins come from the ``sources`` and ``lean`` plugins): its data source and split, its
+question loader, the question text and answer form each protocol asks with, and the scorer
+each protocol judges with. The runner only iterates; nothing here branches on a name.
+
+``--benchmark NAME=PATH`` points a registered benchmark at another file (``math=…/test.jsonl``
+for the full 5,000); ``--benchmark NAME=PATH:SUBJECT`` with a new NAME evaluates any
+JSONL/CSV/Parquet with ``question`` and ``reference`` fields by that subject's verifier.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,63 +19,74 @@ from pathlib import Path
 from typing import Any
 
 from sciglm import registry
+from sciglm.catalog.data import DATA_ENV, DataSource, local_file
 from sciglm.data.files import load_mapped
 from sciglm.errors import SciglmError
-from sciglm.records import Question
+from sciglm.records import Question, Verdict, VerifyItem
 
-DATA_ENV = "SCIGLM_DATA"
+__all__ = ["DATA_ENV", "Benchmark", "load", "parse_benchmarks", "resolve"]
+
+#: The scorer that hands an answer to its subject's verifier (the default).
+SUBJECT_SCORER = "subject"
+#: The scorer that calls the benchmark's own ``custom_score`` (inside a verifier worker).
+CUSTOM_SCORER = "custom"
+
+TextFn = Callable[[Question], str]
 
 
 @dataclass(frozen=True)
 class Benchmark:
-    """One benchmark: what to load, from where, and what the score means."""
+    """One benchmark: its data, how each protocol asks its questions, and how each judges."""
 
     name: str
     title: str
-    path: str  # relative to the data folder, or absolute for a mapped file
-    loader: str | None = None  # registered question loader; None = generic field-mapped file
-    subject: str | None = None  # every question's subject (mapped files)
+    #: Where the data lives (a catalogue entry, or the benchmark's own) and the scored split.
+    source: DataSource | None = None
+    split: str = "test"
+    #: A dev split whose questions serve as few-shot exemplars (else the file's own tail).
+    fewshot_split: str | None = None
+    #: A registered question loader; ``None`` reads a field-mapped file (``subject`` needed).
+    loader: str | None = None
     loader_options: dict[str, Any] = field(default_factory=dict)
-    fewshot_path: str | None = None  # a dev split for exemplars; else the file's own tail
-    keep: Callable[[Question], bool] | None = None  # which questions are scored
+    subject: str | None = None
+    #: Which loaded questions are scored (``None``: all).
+    keep: Callable[[Question], bool] | None = None
+    #: What the final answer should look like, in words ("a number", "the option letter").
+    answer_form: str | TextFn = "the answer in simplest form"
+    #: protocol → the question text it shows (``"*"``: any protocol); default: the question
+    #: with lettered choices, as the subject formats it.
+    texts: dict[str, TextFn] = field(default_factory=dict)
+    #: protocols under which the text is sent exactly as built, without the prompt format's
+    #: wrapper (SciGLM's own SciEval script fed ``prompt + "\ninput:" + question`` bare).
+    verbatim: tuple[str, ...] = ()
+    #: protocol → scorer name (``"*"``: any protocol); see :mod:`sciglm.eval.scorers`.
+    scorers: dict[str, str] = field(default_factory=dict)
+    #: The subject's own prompt under every protocol (Lean proofs are not answers).
+    own_prompt: bool = False
+    #: A third party's scorer, used where :attr:`scorers` names ``"custom"``; it runs in a
+    #: verifier worker (time and memory bound) and must never evaluate the response as code.
+    custom_score: Callable[[VerifyItem], Verdict] | None = None
+    #: One line for ``--help`` and the docs: how it is scored.
     scoring: str = ""
-    mapped: bool = False  # the path was given on the command line (relative to the CWD)
+    #: A file given on the command line (``NAME=PATH``), relative to the working directory.
+    path: str | None = None
 
+    def scorer(self, protocol: str) -> str:
+        """The scorer this benchmark judges with under ``protocol``."""
+        return self.scorers.get(protocol) or self.scorers.get("*") or SUBJECT_SCORER
 
-def _gaokao_objective(question: Question) -> bool:
-    return question.meta.get("type") in ("single_choice", "multi_choice")
+    def form(self, question: Question) -> str:
+        """The answer form asked for, in words, for ``question``."""
+        return self.answer_form(question) if callable(self.answer_form) else self.answer_form
 
+    def text(self, question: Question, protocol: str) -> str | None:
+        """The question text ``protocol`` shows, or ``None`` for the subject's own formatting."""
+        build = self.texts.get(protocol) or self.texts.get("*")
+        return build(question) if build else None
 
-BUILTIN: dict[str, Benchmark] = {
-    b.name: b
-    for b in (
-        Benchmark("gsm8k", "GSM8K", "gsm8k/test.jsonl", "gsm8k",
-                  scoring="exact numeric match of the final answer (math verifier)"),
-        Benchmark("math", "MATH", "math/test500.jsonl", "math",
-                  scoring="MATH-500; boxed answer equivalent to the reference (math verifier)"),
-        Benchmark("scibench", "SciBench", "scibench/scibench.jsonl", "scibench",
-                  scoring="number in the reference's unit within 5% (physics/chemistry/math)"),
-        Benchmark("theoremqa", "TheoremQA", "theoremqa/theoremqa.jsonl", "theoremqa",
-                  scoring="typed answer (number, bool, list, option) by the subject verifier"),
-        Benchmark("scieval", "SciEval", "scieval/valid.jsonl", "scieval",
-                  fewshot_path="scieval/dev.jsonl",
-                  scoring="choice letter / yes-no / text by the subject verifier (valid split)"),
-        Benchmark("gaokao", "GAOKAO-STEM", "gaokao-bench/gaokao_stem.jsonl", "gaokao",
-                  keep=_gaokao_objective,
-                  scoring="multiple-choice questions only; the whole letter set must match"),
-        Benchmark("minif2f", "miniF2F", "minif2f-lean4/minif2f.jsonl", "minif2f",
-                  loader_options={"split": "test"},
-                  scoring="pass@1: Lean 4 accepts the proof (lean subject; needs lake)"),
-    )
-}
-
-
-def default_data_dir() -> Path | None:
-    """``$SCIGLM_DATA``, else ``../shared/data`` from the current folder when it exists."""
-    if os.environ.get(DATA_ENV):
-        return Path(os.environ[DATA_ENV])
-    candidate = Path("..") / "shared" / "data"
-    return candidate if candidate.is_dir() else None
+    @property
+    def mapped(self) -> bool:
+        return self.path is not None
 
 
 def parse_benchmarks(specs: tuple[str, ...] | list[str]) -> list[Benchmark]:
@@ -94,56 +108,53 @@ def parse_benchmarks(specs: tuple[str, ...] | list[str]) -> list[Benchmark]:
 def _one(spec: str) -> Benchmark:
     name, sep, target = spec.partition("=")
     name = name.strip()
+    table = registry.benchmarks()
     if not sep:
-        if name not in BUILTIN:
+        if name not in table:
             raise SciglmError(
-                f"unknown benchmark {name!r} (known: {', '.join(BUILTIN)}; "
+                f"unknown benchmark {name!r} (known: {', '.join(sorted(table)) or 'none'}; "
                 "or map a file: --benchmark NAME=PATH:SUBJECT)"
             )
-        return BUILTIN[name]
+        return table[name]
     if not name or not target:
         raise SciglmError(f"--benchmark {spec}: expected NAME=PATH or NAME=PATH:SUBJECT")
     path, subject = target, None
     head, colon, tail = target.rpartition(":")
     if colon and tail and "/" not in tail and "." not in tail:
         path, subject = head, tail
-    if name in BUILTIN and subject is None:
-        return replace(BUILTIN[name], path=path, mapped=True, fewshot_path=None)
+    if name in table and subject is None:
+        return replace(table[name], path=path, fewshot_split=None)
     if subject is None:
         raise SciglmError(
             f"--benchmark {spec}: a new benchmark needs a subject: {name}=PATH:SUBJECT"
         )
     registry.get_subject(subject)
-    return Benchmark(name, name, path, loader=None, subject=subject, mapped=True,
+    return Benchmark(name, name, loader=None, subject=subject, path=path,
                      scoring=f"{subject} verifier against the file's 'reference'")
 
 
-def resolve(bench: Benchmark, data_dir: Path | None, relative: str | None = None) -> Path:
-    """The file of ``bench`` (or its ``relative`` companion); a clear error when it is missing."""
-    if bench.mapped and relative is None:
+def resolve(bench: Benchmark, data_dir: Path | None, split: str | None = None) -> Path:
+    """The file of ``bench``'s scored split (or ``split``); a one-line error when it is missing."""
+    if bench.path is not None and split is None:
         path = Path(bench.path).expanduser()
         if not path.is_file():
             raise SciglmError(f"{bench.name}: no such file: {path}")
         return path
-    name = relative or bench.path
-    if data_dir is None:
-        raise SciglmError(
-            f"{bench.name}: no data folder for {name} (pass --data-dir, set ${DATA_ENV}, "
-            f"or map the file: --benchmark {bench.name}=PATH)"
-        )
-    path = data_dir / name
-    if not path.is_file():
-        raise SciglmError(
-            f"{bench.name}: data file not found: {path} (set --data-dir or ${DATA_ENV} to the "
-            f"folder holding {name}, or map a file: --benchmark {bench.name}=PATH)"
-        )
-    return path
+    if bench.source is None:
+        raise SciglmError(f"{bench.name}: no data source (map a file: --benchmark "
+                          f"{bench.name}=PATH)")
+    try:
+        return local_file(bench.source, split or bench.split, data_dir)
+    except SciglmError as exc:
+        raise SciglmError(f"benchmark {bench.name}: {exc} (or map a file: --benchmark "
+                          f"{bench.name}=PATH)") from exc
 
 
 def load(bench: Benchmark, path: Path) -> list[Question]:
-    """Every question of the file, through the benchmark's loader; repeated ids made unique."""
+    """Every scored question of the file, through the benchmark's loader; ids made unique."""
     if bench.loader is None:
-        assert bench.subject is not None
+        if bench.subject is None:
+            raise SciglmError(f"{bench.name}: no loader and no subject to map {path} with")
         questions = list(load_mapped(path, bench.subject, source=bench.name))
     else:
         loader = registry.get_loader(bench.loader).loader

@@ -1,89 +1,109 @@
-r"""The prompt of each benchmark question: the subject's system prompt, optional worked
-exemplars as earlier turns (few-shot), then the question with the answer form it expects.
+r"""The prompt of one benchmark question under a protocol and a prompt format.
 
-Chain of thought (``cot``, the default) asks for steps and a final ``\boxed{}``; ``direct``
-asks for the boxed answer alone. Lean benchmarks use the lean subject's own proof prompt.
+The benchmark supplies the question text and answer form (per protocol), the protocol the
+system prompt, instruction and exemplar style; nothing here knows a benchmark by name.
+Few-shot exemplars are earlier turns. In the ``sciglm`` prompt format the turns become
+SciGLM's plain-text rounds (``[Round N]\n\n问：…\n\n答：…``), as ChatGLM2's ``build_prompt``
+writes a history; a one-question prompt is exactly :func:`sciglm.prompt_format.sciglm_prompt`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from sciglm import registry
+from sciglm.errors import UnknownSubjectError
 from sciglm.eval.benchmarks import Benchmark
+from sciglm.eval.protocols import Protocol
+from sciglm.prompt_format import sciglm_prompt
 from sciglm.records import Message, Question
-from sciglm.subject import Subject
-
-STYLES = ("cot", "direct")
-DIRECT_SYSTEM = "You are a careful scientist. Reply with the final answer only, as \\boxed{ANSWER}."
-OWN_PROMPT = {"lean"}  # subjects whose cot_prompt is used unchanged (proofs, not answers)
-
-_THEOREMQA_FORMS = {
-    "integer": "an integer",
-    "float": "a number",
-    "bool": "True or False",
-    "list of integer": "a list of integers such as [1, 2]",
-    "list of float": "a list of numbers such as [0.5, 1.2]",
-    "option": "the option letter, such as (a)",
-}
-_SCIEVAL_FORMS = {
-    "multiple-choice": "the letter of the correct option",
-    "judge": "yes or no",
-    "filling": "the missing text",
-}
+from sciglm.subject import SYSTEM_PROMPT, Subject
 
 
-def answer_form(bench: Benchmark, question: Question) -> str:
-    """What the final answer should look like, in words, for this question."""
-    if bench.name == "gsm8k":
-        return "a number"
-    if bench.name == "scibench":
-        unit = str(question.meta.get("unit") or "").strip()
-        return f"a number in the unit {unit}" if unit else "a number"
-    if bench.name == "theoremqa":
-        return _THEOREMQA_FORMS.get(str(question.meta.get("answer_type")), "a number")
-    if bench.name == "scieval":
-        return _SCIEVAL_FORMS.get(str(question.meta.get("type")), "the answer")
-    if bench.name == "gaokao":
-        return "the letter(s) of the correct option(s)"
-    if question.choices:
-        return "the letter of the correct option"
-    return "the answer in simplest form"
+@dataclass
+class Prompt:
+    """What is sent for one question: chat messages, or (``sciglm`` format) the text to complete."""
+
+    messages: list[Message]
+    text: str | None = None
 
 
-def instruction(bench: Benchmark, question: Question, style: str) -> str:
-    form = answer_form(bench, question)
-    if style == "direct":
-        return f"Reply with the final answer only ({form}) as \\boxed{{ANSWER}}."
-    return f"Solve it step by step, then give the final answer ({form}) as \\boxed{{ANSWER}}."
+def _subject(name: str) -> Subject | None:
+    try:
+        return registry.get_subject(name)
+    except UnknownSubjectError:
+        return None
 
 
-def exemplar_answer(question: Question, style: str) -> str:
-    """A worked answer for a few-shot exemplar: its solution (if any) and the boxed answer."""
-    final = f"The answer is \\boxed{{{question.reference}}}."
-    if style == "direct" or not question.solution:
+def question_text(bench: Benchmark, question: Question, protocol: Protocol) -> str:
+    """The question as ``protocol`` shows it, with the protocol's instruction after it."""
+    text = bench.text(question, protocol.name)
+    if text is None:
+        subject = _subject(question.subject)
+        text = subject.format_question(question) if subject else Subject().format_question(
+            question)
+    if protocol.instruction:
+        text = f"{text}\n\n{protocol.instruction.format(form=bench.form(question))}"
+    return text
+
+
+def exemplar_answer(question: Question, protocol: Protocol) -> str:
+    """A worked answer for a few-shot exemplar, in the protocol's style."""
+    reference = question.reference or ""
+    solution = re.sub(r"<<[^>]*>>", "", question.solution or "").strip()  # GSM8K calculator notes
+    if protocol.exemplar == "plain":
+        return f"{solution}\nThe answer is {reference}." if solution else reference
+    final = f"The answer is \\boxed{{{reference}}}."
+    if protocol.exemplar == "boxed" or not solution:
         return final
-    solution = re.sub(r"<<[^>]*>>", "", question.solution).strip()  # GSM8K calculator notes
     return solution if "\\boxed" in solution else f"{solution}\n{final}"
 
 
-def build_messages(
-    bench: Benchmark,
-    subject: Subject,
-    question: Question,
-    exemplars: list[Question],
-    style: str = "cot",
-) -> list[Message]:
+def build_messages(bench: Benchmark, protocol: Protocol, question: Question,
+                   exemplars: list[Question]) -> list[Message]:
     """The chat messages for one question."""
-    if subject.name in OWN_PROMPT:
+    subject = _subject(question.subject)
+    if bench.own_prompt and subject is not None:
         return subject.cot_prompt(question)
-    system = subject.system_prompt if style == "cot" else DIRECT_SYSTEM
-    messages: list[Message] = [{"role": "system", "content": system}]
+    messages: list[Message] = []
+    if protocol.system == "subject":
+        messages.append({"role": "system",
+                         "content": subject.system_prompt if subject else SYSTEM_PROMPT})
+    elif protocol.system:
+        messages.append({"role": "system", "content": protocol.system})
     for shot in exemplars:
-        messages.append({"role": "user", "content": _ask(bench, subject, shot, style)})
-        messages.append({"role": "assistant", "content": exemplar_answer(shot, style)})
-    messages.append({"role": "user", "content": _ask(bench, subject, question, style)})
+        messages.append({"role": "user", "content": question_text(bench, shot, protocol)})
+        messages.append({"role": "assistant", "content": exemplar_answer(shot, protocol)})
+    messages.append({"role": "user", "content": question_text(bench, question, protocol)})
     return messages
 
 
-def _ask(bench: Benchmark, subject: Subject, question: Question, style: str) -> str:
-    return f"{subject.format_question(question)}\n\n{instruction(bench, question, style)}"
+def sciglm_rounds(messages: list[Message]) -> str:
+    """Chat messages as SciGLM's plain-text rounds; a system message leads the first question."""
+    system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+    turns = [m for m in messages if m["role"] != "system"]
+    pairs: list[tuple[str, str]] = []
+    for message in turns:
+        if message["role"] == "user":
+            pairs.append((message["content"], ""))
+        elif pairs:
+            pairs[-1] = (pairs[-1][0], message["content"])
+    if system and pairs:
+        pairs[0] = (f"{system}\n\n{pairs[0][0]}", pairs[0][1])
+    *history, (last, _) = pairs
+    text = "".join(f"[Round {i}]\n\n问：{q}\n\n答：{a}\n\n"
+                   for i, (q, a) in enumerate(history, start=1))
+    one = sciglm_prompt(last)
+    return text + one.replace("[Round 1]", f"[Round {len(history) + 1}]", 1)
+
+
+def build_prompt(bench: Benchmark, protocol: Protocol, question: Question,
+                 exemplars: list[Question], prompt_format: str) -> Prompt:
+    """The prompt of one question in ``prompt_format`` (``chat`` or ``sciglm``)."""
+    messages = build_messages(bench, protocol, question, exemplars)
+    if prompt_format != "sciglm":
+        return Prompt(messages)
+    if protocol.name in bench.verbatim and not exemplars:
+        return Prompt(messages, question_text(bench, question, protocol))
+    return Prompt(messages, sciglm_rounds(messages))

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sciglm import __version__, registry
+from sciglm import __version__
 from sciglm.eval import benchmarks as bm
-from sciglm.eval.prompts import OWN_PROMPT, STYLES, build_messages
+from sciglm.eval.prompts import build_prompt
+from sciglm.eval.protocols import check_prompt_format, get_protocol
 from sciglm.eval.scores import BenchmarkScore, Report, score
 from sciglm.eval.store import RunFolder
 from sciglm.generation.base import ChatModel, GenParams
@@ -32,15 +33,18 @@ _NOT_RUN = ("verifier pool closed", "verifier process died (exit code -2)")
 
 @dataclass
 class EvalOptions:
-    """How to run: how many items, prompt style and shots, sampling, chunking, verifiers."""
+    """How to run: how many items, protocol, prompt format and shots, sampling, chunking."""
 
     limit: int | None = None
     shots: int = 0
-    style: str = "cot"
+    protocol: str = "cot"
+    prompt_format: str = "chat"
     params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512))
     chunk: int = 8
     workers: int | None = None
     overwrite: bool = False
+    #: A paper table to print beside the scores (:data:`sciglm.eval.paper.TABLES`).
+    compare: str | None = None
 
 
 @dataclass
@@ -58,33 +62,40 @@ def run_eval(
     data_dir: Path | None,
     options: EvalOptions,
     model_id: dict[str, Any] | None = None,
+    progress: Any = None,
 ) -> Report:
-    """Evaluate ``model`` on ``benchmarks``; results and predictions go under ``output``."""
-    from sciglm.cli.common import console, progress_bar
+    """Evaluate ``model`` on ``benchmarks``; results and predictions go under ``output``.
 
-    if options.style not in STYLES:
-        raise ValueError(f"style must be one of {STYLES}")
+    ``progress(label, total)`` returns a context manager with ``advance(n=1)`` (a progress
+    bar); by default nothing is shown.
+    """
+    from sciglm.eval.paper import get_table
+
+    protocol = get_protocol(options.protocol)
+    check_prompt_format(options.prompt_format)
+    table = get_table(options.compare) if options.compare else None
     folder = RunFolder(output)
     plans = [(bench, *_plan(bench, data_dir, options)) for bench in benchmarks]
     config = {
         "model": (model_id or {}).get("model", model.label),
         "base_url": (model_id or {}).get("base_url"),
-        "style": options.style,
+        "protocol": protocol.name,
+        "prompt_format": options.prompt_format,
         "shots": options.shots,
         **options.params.to_dict(),
         "benchmarks": [bench.name for bench in benchmarks],
         "limit": options.limit,
         "sciglm": __version__,
     }
-    if folder.start(config, options.overwrite):
-        console.print(f"resuming the run in {folder.root}")
+    resumed = folder.start(config, options.overwrite)
     timing = {"generated": 0, "generate_seconds": 0.0}
     scores: list[BenchmarkScore] = []
+    bar_factory = progress or _NoProgress
     with VerifierPool(options.workers or 2) as pool:
         for bench, selected, exemplars in plans:
             done = folder.done(bench.name)
             todo = [q for q in selected if q.id not in done]
-            with progress_bar(f"eval {bench.name}", len(selected)) as bar, folder.appender(
+            with bar_factory(f"eval {bench.name}", len(selected)) as bar, folder.appender(
                 bench.name
             ) as sink:
                 bar.advance(len(selected) - len(todo))
@@ -92,10 +103,27 @@ def run_eval(
             done = folder.done(bench.name)
             records = [done[q.id] for q in selected if q.id in done]
             scores.append(score(bench.name, bench.title, records))
-    settings = {k: config[k] for k in ("style", "shots", "max_tokens", "temperature", "limit")}
-    report = Report(str(config["model"]), scores, settings)
+    keys = ("protocol", "prompt_format", "shots", "max_tokens", "temperature", "limit")
+    settings = {k: config[k] for k in keys}
+    report = Report(str(config["model"]), scores, settings, paper=table, resumed=resumed)
     _write_results(folder, report, timing)
     return report
+
+
+class _NoProgress:
+    """A progress bar that shows nothing (the CLI passes a real one)."""
+
+    def __init__(self, label: str, total: int) -> None:
+        pass
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
 
 
 def _plan(
@@ -106,9 +134,9 @@ def _plan(
     questions = bm.load(bench, path)
     exemplars: dict[str, list[Question]] = {}
     shots = options.shots
-    if shots > 0 and not any(q.subject in OWN_PROMPT for q in questions[:1]):
-        if bench.fewshot_path:
-            pool = bm.load(bench, bm.resolve(bench, data_dir, bench.fewshot_path))
+    if shots > 0 and not bench.own_prompt:
+        if bench.fewshot_split:
+            pool = bm.load(bench, bm.resolve(bench, data_dir, bench.fewshot_split))
         else:  # the file's last ``shots`` questions become exemplars and are not scored
             pool, questions = questions[-shots:], questions[:-shots]
         for question in questions:
@@ -136,22 +164,23 @@ def _run_benchmark(
     timing: dict[str, Any],
 ) -> None:
     unwritten: list[_Pending] = []  # judged or being judged, not yet in the predictions file
+    protocol = get_protocol(options.protocol)
     try:
         for start in range(0, len(todo), options.chunk):
             chunk = todo[start : start + options.chunk]
-            conversations = [
-                build_messages(bench, registry.get_subject(q.subject), q, exemplars.get(q.id, []),
-                               options.style)
-                for q in chunk
-            ]
+            prompts = [build_prompt(bench, protocol, q, exemplars.get(q.id, []),
+                                    options.prompt_format) for q in chunk]
             began = time.perf_counter()
-            responses = model.generate(conversations, options.params)
+            if options.prompt_format == "sciglm":
+                responses = model.complete_text([p.text or "" for p in prompts], options.params)
+            else:
+                responses = model.generate([p.messages for p in prompts], options.params)
             timing["generate_seconds"] += time.perf_counter() - began
             timing["generated"] += len(chunk)
             errors = list(getattr(model, "errors", None) or [""] * len(chunk))
             previous = len(unwritten)
             for question, response, error in zip(chunk, responses, errors, strict=True):
-                future = pool.submit(_verify_item(bench, question, response))
+                future = pool.submit(_verify_item(bench, question, response, options.protocol))
                 unwritten.append(_Pending(question, response, error, future))
             _write(bench, unwritten, previous, sink, bar)  # the previous chunk, judged meanwhile
         _write(bench, unwritten, len(unwritten), sink, bar)
@@ -160,7 +189,14 @@ def _run_benchmark(
         raise
 
 
-def _verify_item(bench: bm.Benchmark, question: Question, response: str) -> VerifyItem:
+def _verify_item(
+    bench: bm.Benchmark, question: Question, response: str, protocol: str
+) -> VerifyItem:
+    extra = {k: v for k, v in question.meta.items() if v is not None}
+    extra |= {"benchmark": bench.name, "protocol": protocol}
+    scorer = bench.scorer(protocol)
+    if scorer != bm.SUBJECT_SCORER:
+        extra["scorer"] = scorer
     return VerifyItem(
         id=question.id,
         subject=question.subject,
@@ -168,7 +204,7 @@ def _verify_item(bench: bm.Benchmark, question: Question, response: str) -> Veri
         reference=question.reference,
         question=question.question,
         choices=question.choices,
-        extra={k: v for k, v in question.meta.items() if v is not None} | {"benchmark": bench.name},
+        extra=extra,
     )
 
 

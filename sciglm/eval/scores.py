@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sciglm.eval.paper import PaperTable
+
 
 @dataclass
 class Tally:
@@ -62,11 +64,14 @@ def score(name: str, title: str, records: Iterable[dict[str, Any]]) -> Benchmark
 
 @dataclass
 class Report:
-    """Every benchmark of one run, for one model."""
+    """Every benchmark of one run, for one model (and a paper's rows to compare with)."""
 
     model: str
     benchmarks: list[BenchmarkScore]
     settings: dict[str, Any] = field(default_factory=dict)
+    paper: PaperTable | None = None
+    #: The run continued from predictions already in its folder.
+    resumed: bool = False
 
     @property
     def average(self) -> float:
@@ -74,10 +79,38 @@ class Report:
         return sum(scored) / len(scored) if scored else 0.0
 
     def summary_table(self) -> tuple[list[str], list[list[str]]]:
-        """The paper's layout: one row per model, one column per benchmark, then the average."""
+        """The paper's layout: one row per model, one column per benchmark, then the average;
+        with a paper table, its rows follow (empty cells where it has no such column)."""
         columns = ["Model"] + [b.title for b in self.benchmarks] + ["Avg."]
         row = [self.model] + [f"{b.total.accuracy:.1f}" for b in self.benchmarks]
-        return columns, [row + [f"{self.average:.1f}"]]
+        rows = [row + [f"{self.average:.1f}"]]
+        if self.paper is not None:
+            for paper_row in self.paper.rows:
+                cells = [self.paper.cell(paper_row, b.name) for b in self.benchmarks]
+                rows.append([paper_row.model] + cells + [""])
+        return columns, rows
+
+    def compare_table(self) -> tuple[list[str], list[list[str]]]:
+        """The summary turned on its side for a terminal: one row per benchmark, the run's
+        accuracy then each paper row's (empty where the paper has no such column)."""
+        columns, rows = self.summary_table()
+        return ["Benchmark"] + [row[0] for row in rows], [
+            [columns[i]] + [row[i] for row in rows] for i in range(1, len(columns))
+        ]
+
+    def paper_notes(self) -> list[str]:
+        """Where the compared paper table comes from and how its columns differ from ours."""
+        if self.paper is None:
+            return []
+        names = {b.name for b in self.benchmarks}
+        missing = [b.title for b in self.benchmarks
+                   if not any(b.name in r.scores for r in self.paper.rows)]
+        lines = [f"Paper rows: {self.paper.citation}.", f"Protocol: {self.paper.protocol}.",
+                 "Paper averages are over its own columns and weights; not shown."]
+        if missing:
+            lines.append(f"No paper number for: {', '.join(missing)} (not in its tables).")
+        lines += [f"{name}: {note}." for name, note in self.paper.notes.items() if name in names]
+        return lines
 
     def detail_table(self) -> tuple[list[str], list[list[str]]]:
         """One row per benchmark and subject: items, correct, undecided, accuracy."""
@@ -93,7 +126,7 @@ class Report:
         return columns, rows
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "model": self.model,
             "settings": self.settings,
             "average": round(self.average, 2),
@@ -104,11 +137,21 @@ class Report:
                 for b in self.benchmarks
             },
         }
+        if self.paper is not None:
+            data["compare"] = {
+                "table": self.paper.name, "citation": self.paper.citation,
+                "protocol": self.paper.protocol,
+                "rows": {r.model: {b.name: r.scores[b.name][0] for b in self.benchmarks
+                                   if b.name in r.scores} for r in self.paper.rows},
+            }
+        return data
 
     def to_markdown(self) -> str:
         settings = ", ".join(f"{k}={v}" for k, v in self.settings.items())
         parts = [f"# sciglm eval: {self.model}", "", f"Settings: {settings}", ""]
         parts += _markdown_table(*self.summary_table()) + [""]
+        if self.paper is not None:
+            parts += [f"- {line}" for line in self.paper_notes()] + [""]
         parts += ["## Per benchmark and subject", ""] + _markdown_table(*self.detail_table())
         parts += ["", "Accuracy = correct / items × 100; undecided verdicts count as wrong."]
         return "\n".join(parts) + "\n"

@@ -2,7 +2,7 @@
 judged item, appended as it is judged), ``results.json`` and ``results.md``.
 
 A run resumes by item id: items already in a predictions file are not generated again. Settings
-that change the answers (model, prompt style, shots, sampling) must match the folder's
+that change the answers (model, protocol, prompt format, shots, sampling) must match the folder's
 ``run.json``; anything else (more benchmarks, a larger ``--limit``) simply extends the run.
 """
 
@@ -16,7 +16,8 @@ from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import JsonlAppender, iter_jsonl, repair_torn_tail
 
 #: Settings that change what the model answers; a resumed run must keep them.
-PINNED = ("model", "base_url", "style", "shots", "max_tokens", "temperature", "top_p")
+PINNED = ("model", "base_url", "protocol", "prompt_format", "shots", "max_tokens", "temperature",
+          "top_p")
 
 
 class RunFolder:

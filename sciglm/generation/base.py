@@ -71,6 +71,15 @@ class ChatModel(Protocol):
         """One reply per conversation, in input order."""
         ...
 
+    def complete_text(
+        self, prompts: Sequence[str], params: GenParams, on_batch: OnBatch | None = None
+    ) -> list[str]:
+        """Raw completions: each prompt text continued as is (no chat template), in order.
+
+        For prompts already in a model's own format (SciGLM's ``[Round 1]\n\n问：…\n\n答：``).
+        """
+        ...
+
     def stream(
         self, messages: list[Message], params: GenParams, stop: threading.Event
     ) -> Iterator[str]:

@@ -58,8 +58,6 @@ class LocalModel:
             raise SciglmError(f"{self.path}: cannot load model: {exc}") from exc
         self.model.to(self.device).eval()
         self._cache_argument = _cache_argument()
-        if not self.tokenizer.chat_template:
-            raise SciglmError(f"{self.path}: the tokenizer has no chat template")
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._cache: Any = None  # key/value cache of the last streamed turn (chat)
@@ -67,7 +65,14 @@ class LocalModel:
 
     # -- prompts ----------------------------------------------------------------------------
     def render(self, messages: list[Message]) -> str:
-        """The conversation as the model sees it, ending with the assistant's turn opening."""
+        """The conversation as the model sees it, ending with the assistant's turn opening.
+
+        A base model without a chat template can still complete plain prompts (SciGLM's
+        round format); only chat needs the template.
+        """
+        if not self.tokenizer.chat_template:
+            raise SciglmError(f"{self.path}: the tokenizer has no chat template (for plain-text "
+                              "prompts use sciglm eval --prompt-format sciglm)")
         return self.tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, tokenize=False
         )
@@ -116,6 +121,33 @@ class LocalModel:
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
             encoded = self._encode([texts[i] for i in chunk])
+            with torch.inference_mode():
+                output = self.model.generate(**encoded, generation_config=config)
+            new_tokens = output[:, encoded["input_ids"].shape[1] :]
+            decoded = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+            for index, text in zip(chunk, decoded, strict=True):
+                replies[index] = text.strip()
+            if on_batch is not None:
+                on_batch(len(chunk))
+        return replies
+
+    def complete_text(
+        self, prompts: Sequence[str], params: GenParams, on_batch: OnBatch | None = None
+    ) -> list[str]:
+        """Each prompt text continued as is, in batches: encoded with the tokenizer's special
+        tokens (ChatGLM3's ``[gMASK]sop`` prefix, as SciGLM's evaluation script did), no chat
+        template."""
+        import torch
+
+        encode = self.tokenizer
+        lengths = [len(encode(t, add_special_tokens=True)["input_ids"]) for t in prompts]
+        order = sorted(range(len(prompts)), key=lambda i: (lengths[i], i))
+        replies: list[str] = [""] * len(prompts)
+        config = self._config(params)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            encoded = encode([prompts[i] for i in chunk], return_tensors="pt", padding=True,
+                             add_special_tokens=True).to(self.device)
             with torch.inference_mode():
                 output = self.model.generate(**encoded, generation_config=config)
             new_tokens = output[:, encoded["input_ids"].shape[1] :]

@@ -48,13 +48,20 @@ def limit_memory(memory_mb: int | None) -> None:
 
 
 def verify_one(item: VerifyItem) -> Verdict:
-    """Run the item's subject verifier, turning any failure into an undecided verdict."""
+    """Run the item's subject verifier (or the benchmark scorer it names in ``extra``),
+    turning any failure into an undecided verdict."""
+    scorer = item.extra.get("scorer") if isinstance(item.extra, dict) else None
     try:
-        subject = registry.get_subject(item.subject)
+        if scorer:
+            from sciglm.eval.scorers import get_scorer
+
+            check = get_scorer(str(scorer))
+        else:
+            check = registry.get_subject(item.subject).verify
     except Exception as exc:  # noqa: BLE001
         return Verdict(None, None, str(exc))
     try:
-        verdict = subject.verify(item)
+        verdict = check(item)
     except MemoryError:
         return Verdict(None, None, "verifier ran out of its memory limit")
     except RecursionError:

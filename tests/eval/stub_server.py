@@ -1,5 +1,5 @@
-"""A small OpenAI-compatible chat server on loopback, for testing the endpoint client for real
-over HTTP (plain and ``stream=True`` responses) without a model."""
+"""A small OpenAI-compatible server on loopback, for testing the endpoint client for real over
+HTTP (chat, ``stream=True`` chat and raw ``/completions``) without a model."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ Reply = Callable[[list[dict[str, str]]], str]
 
 
 class StubServer:
-    """Answers ``/v1/chat/completions`` with ``reply(messages)``; records every request."""
+    """Answers ``/v1/chat/completions`` with ``reply(messages)`` and ``/v1/completions`` with
+    ``reply([{"role": "prompt", "content": PROMPT}])``; records every request."""
 
     def __init__(self, reply: Reply, word_delay: float = 0.0) -> None:
         self.reply = reply
@@ -35,11 +36,22 @@ class StubServer:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with stub.lock:
                     stub.requests.append(body)
-                if not self.path.endswith("/chat/completions"):
+                if not self.path.endswith("/completions"):
                     self._json(404, {"error": {"message": "no such route"}})
                     return
                 if body.get("model") != "stub":
                     self._json(404, {"error": {"message": f"model {body.get('model')} not found"}})
+                    return
+                if not self.path.endswith("/chat/completions"):
+                    text = stub.reply([{"role": "prompt", "content": body["prompt"]}])
+                    if body.get("stream"):
+                        self._stream(text, chat=False)
+                        return
+                    self._json(200, {
+                        "id": "x", "object": "text_completion", "created": 0, "model": "stub",
+                        "choices": [{"index": 0, "finish_reason": "stop", "text": text,
+                                     "logprobs": None}],
+                    })
                     return
                 text = stub.reply(body["messages"])
                 if body.get("stream"):
@@ -59,17 +71,23 @@ class StubServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def _stream(self, text: str) -> None:
+            def _stream(self, text: str, chat: bool = True) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
                 try:
                     for word in text.split(" "):
-                        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0,
-                                 "model": "stub",
-                                 "choices": [{"index": 0, "delta": {"content": word + " "},
-                                              "finish_reason": None}]}
+                        if chat:
+                            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0,
+                                     "model": "stub",
+                                     "choices": [{"index": 0, "delta": {"content": word + " "},
+                                                  "finish_reason": None}]}
+                        else:
+                            chunk = {"id": "x", "object": "text_completion", "created": 0,
+                                     "model": "stub",
+                                     "choices": [{"index": 0, "text": word + " ",
+                                                  "finish_reason": None, "logprobs": None}]}
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                         self.wfile.flush()
                         with stub.lock:

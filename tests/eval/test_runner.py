@@ -1,5 +1,6 @@
 """``run_eval`` end to end with the real verifiers and a scripted stand-in for the model:
-scores, per-item predictions with reasons, result files, resume after an interruption."""
+scores, per-item predictions with reasons, result files, resume after an interruption, the
+paper's protocol through raw completions, and the paper's rows beside the scores."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sciglm import registry
 from sciglm.errors import SciglmError
 from sciglm.eval import benchmarks as bm
 from sciglm.eval.runner import EvalOptions, run_eval
@@ -26,8 +28,16 @@ class ScriptedModel:
 
     def __init__(self, fail_on_call: int | None = None) -> None:
         self.generated: list[str] = []
+        self.completed: list[str] = []
         self.calls = 0
         self.fail_on_call = fail_on_call
+
+    def complete_text(self, prompts: Sequence[str], params: GenParams,
+                      on_batch: object = None) -> list[str]:
+        """Raw completions: the prompt text must be SciGLM's round; answers like generate."""
+        self.completed.extend(prompts)
+        return self.generate([[{"role": "user", "content": p.split("问：")[1]}] for p in prompts],
+                             params)
 
     def generate(self, conversations: Sequence[list[Message]], params: GenParams,
                  on_batch: object = None) -> list[str]:
@@ -135,11 +145,62 @@ def test_few_shot_exemplars_come_from_the_file_tail(bench: bm.Benchmark, tmp_pat
 def test_scieval_exemplars_come_from_its_dev_split(shared_data: Path) -> None:
     from sciglm.eval.runner import _plan
 
-    selected, exemplars = _plan(bm.BUILTIN["scieval"], shared_data, options(shots=2, limit=5))
+    scieval = registry.get_benchmark("scieval")
+    selected, exemplars = _plan(scieval, shared_data, options(shots=2, limit=5))
     assert len(selected) == 5
-    dev = {q.id for q in bm.load(bm.BUILTIN["scieval"], shared_data / "scieval" / "dev.jsonl")}
+    dev = {q.id for q in bm.load(scieval, shared_data / "scieval" / "dev.jsonl")}
     for question in selected:
         shots = exemplars[question.id]
         assert len(shots) == 2 and {s.id for s in shots} <= dev
         assert all(s.subject == question.subject for s in shots)
         assert all(s.meta.get("type") == question.meta.get("type") for s in shots)
+
+
+def test_sciglm_protocol_sends_the_training_prompt_as_raw_text(bench: bm.Benchmark,
+                                                                 tmp_path: Path) -> None:
+    model = ScriptedModel()
+    out = tmp_path / "run"
+    report = run_eval(model, [bench], out, None,
+                      options(protocol="sciglm", prompt_format="sciglm", limit=4))
+    assert model.completed == [f"[Round 1]\n\n问：What is {i} plus {i}?\n\n答："
+                               for i in range(4)]
+    assert report.benchmarks[0].total.correct == 2
+    run = json.loads((out / "run.json").read_text())
+    assert (run["protocol"], run["prompt_format"]) == ("sciglm", "sciglm")
+    with pytest.raises(SciglmError, match="protocol: 'sciglm' → 'cot'"):
+        run_eval(ScriptedModel(), [bench], out, None, options(limit=4))
+
+
+def test_unknown_protocol_stops_before_anything_runs(bench: bm.Benchmark, tmp_path: Path) -> None:
+    with pytest.raises(SciglmError, match="unknown protocol 'paper'"):
+        run_eval(ScriptedModel(), [bench], tmp_path / "run", None, options(protocol="paper"))
+    assert not (tmp_path / "run").exists()
+
+
+def test_paper_rows_beside_the_scores(shared_data: Path, tmp_path: Path) -> None:
+    class LetterB(ScriptedModel):
+        def generate(self, conversations, params, on_batch=None):  # noqa: ANN001, ANN201
+            return ["B"] * len(conversations)
+
+    benches = bm.parse_benchmarks(["sat-math,aqua"])
+    out = tmp_path / "run"
+    report = run_eval(LetterB(), benches, out, shared_data,
+                      options(limit=6, protocol="sciglm", prompt_format="chat",
+                              compare="sciglm-paper"))
+    columns, rows = report.summary_table()
+    assert columns == ["Model", "SAT-Math", "AQuA", "Avg."]
+    assert rows[1] == ["ChatGLM3-6B-Base (paper)", "55.91†", "", ""]  # AQuA: not in the paper
+    assert rows[2] == ["SciGLM-6B (paper)", "65.46", "", ""]
+    markdown = (out / "results.md").read_text()
+    assert "| SciGLM-6B (paper) | 65.46 |  |  |" in markdown
+    assert "No paper number for: AQuA" in markdown and "commit 50083f4" in markdown
+    results = json.loads((out / "results.json").read_text())
+    assert results["compare"]["rows"]["SciGLM-6B (paper)"] == {"sat-math": 65.46}
+    records = predictions_of(out, "sat-math")
+    expected = [r["reference"] == "B" for r in records]
+    assert [r["correct"] for r in records] == expected and any(expected)
+
+
+def predictions_of(folder: Path, name: str) -> list[dict]:
+    path = folder / "predictions" / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
