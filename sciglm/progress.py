@@ -1,4 +1,4 @@
-"""The one progress abstraction and the stderr console every command and core module shares.
+"""The one progress abstraction, on the stderr console (:mod:`sciglm.console`).
 
 ``progress_bar(description, total)`` is a context manager giving a reporter with
 ``advance(n, note)`` and ``update(completed, note)``: a rich bar on a terminal, occasional plain
@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,7 +23,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-console = Console(stderr=True)
+from sciglm.console import console
 
 
 class Reporter(Protocol):

@@ -31,7 +31,7 @@ def lean() -> None:
 
 
 def _run_step(program: str, args: list[str], cwd: Path, label: str, index: int, total: int) -> None:
-    from sciglm.cli.common import console
+    from sciglm.console import console
     from sciglm.errors import SciglmError
 
     started = time.monotonic()
@@ -112,7 +112,7 @@ def setup(directory: Path | None, skip_cache: bool, skip_comparator: bool) -> No
       curl https://elan.lean-lang.org/elan-init.sh -sSf | sh   # installs elan (and lake)
       sciglm lean setup
     """
-    from sciglm.cli.common import console
+    from sciglm.console import console
     from sciglm.errors import SciglmError
     from sciglm_lean.config import find_lake
     from sciglm_lean.project import default_project_dir, write_project
@@ -222,7 +222,7 @@ def doctor(as_json: bool) -> None:
     Example:
       sciglm lean doctor --json
     """
-    from sciglm.cli.common import print_json, print_table
+    from sciglm.console import print_json, print_table
 
     rows = diagnose()
     if as_json:

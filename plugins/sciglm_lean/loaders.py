@@ -54,7 +54,7 @@ def load_statements(
 
 
 def load_minif2f(path: str | os.PathLike[str], split: str | None = None) -> Iterator[Question]:
-    """miniF2F in Lean 4 (``../shared/data/minif2f-lean4/minif2f.jsonl``)."""
+    """miniF2F in Lean 4 (``minif2f-lean4/minif2f.jsonl`` of a data mirror)."""
     return load_statements(path, split, source="minif2f")
 
 

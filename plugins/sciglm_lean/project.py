@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: The miniF2F-lean4 data in ../shared uses this toolchain and Mathlib tag.
+#: The miniF2F-lean4 data (yangky11/miniF2F-lean4) uses this toolchain and Mathlib tag.
 LEAN_TOOLCHAIN = "leanprover/lean4:v4.24.0"
 MATHLIB_TAG = "v4.24.0"
 MATHLIB_REV = "f897ebcf72cd16f89ab4577d0c826cd14afaafc7"  # the commit of tag v4.24.0
