@@ -152,7 +152,7 @@ def filter_cmd(inputs: tuple[str, ...], output: str, rejected: str | None,
     show_report(data)
     shares = (data.get("classifier") or {}).get("kept_share")
     if shares:
-        print_table("classifier: verified-correct records kept", ["subject", "in", "kept", "share"],
+        print_table("verified-correct kept", ["subject", "in", "kept", "share"],
                     [[name, row["in"], row["kept"], f"{row['share']:.1%}"]
                      for name, row in shares.items()])
     console.print(f"kept {len(kept)} of {len(items)} → {output}; rejected {len(dropped)} → "
