@@ -78,6 +78,10 @@ def main() -> None:
     runs = [("tfidf", [], name) for name in training]
     if a.lm_steps > 0:
         runs += [("lm", lm, name) for name in (list(labels)[-1], "released")]
+    header = ["classifier ← trained on", "evaluated on", "n", "kept good", "kept bad", "AUC",
+              "accuracy", "majority acc", "score s"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header), flush=True)
     results = []
     for kind, options, trained_on in runs:
         folder = a.out / f"{kind}-{trained_on}"
@@ -96,12 +100,7 @@ def main() -> None:
             figures = sciglm("classifier", "eval", str(folder), "--data", str(path))
             results.append(row(f"{kind} ← {trained_on}", on, figures,
                                time.monotonic() - started))
-    header = ["classifier ← trained on", "evaluated on", "n", "kept good", "kept bad", "AUC",
-              "accuracy", "majority acc", "score s"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for r in results:
-        print("| " + " | ".join(r) + " |")
+            print("| " + " | ".join(results[-1]) + " |", flush=True)  # as soon as measured
     by = {(r[0], r[1]): r for r in results}
     for kind, _, trained_on in runs:
         if trained_on == "released":

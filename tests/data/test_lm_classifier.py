@@ -76,6 +76,7 @@ def test_lm_options_belong_to_kind_lm(labels: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # the first use JIT-builds DeepSpeed's CPU ops (minutes)
 @pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
 def test_lm_classifier_under_deepspeed(stage: str, tiny_lm: Path, labels: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture) -> None:
