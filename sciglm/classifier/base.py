@@ -60,7 +60,9 @@ class QualityClassifier(ABC):
         """Save the model and ``classifier.json`` (kind, params, sciglm version, time, info)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self._save_model(folder)
+        self._save_model(folder)  # every rank of a DeepSpeed run: ZeRO-3 gathers weights here
+        if int(os.environ.get("RANK", "0")) != 0:
+            return folder  # rank 0 alone writes the metadata
         meta = {"kind": self.kind, "format": FORMAT, "params": self.params,
                 "sciglm_version": __version__,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **(info or {})}
