@@ -20,6 +20,9 @@ from sciglm import __version__
 from sciglm.errors import SciglmError
 
 META_FILE = "classifier.json"
+QUESTIONS_FILE = "train_questions.json"  # question keys seen in training (held-out checks)
+#: The saved-folder format; a folder written in another format is refused, never half-read.
+FORMAT = 2
 Advance = Callable[[int], None]
 
 
@@ -57,10 +60,13 @@ class QualityClassifier(ABC):
         """Save the model and ``classifier.json`` (kind, params, sciglm version, time, info)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self._save_model(folder)
-        meta = {"kind": self.kind, "params": self.params, "sciglm_version": __version__,
+        self._save_model(folder)  # every rank of a DeepSpeed run: ZeRO-3 gathers weights here
+        if int(os.environ.get("RANK", "0")) != 0:
+            return folder  # rank 0 alone writes the metadata
+        meta = {"kind": self.kind, "format": FORMAT, "params": self.params,
+                "sciglm_version": __version__,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **(info or {})}
-        (folder / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+        write_meta(folder, meta)
         return folder
 
 
@@ -75,7 +81,34 @@ def read_meta(folder: str | os.PathLike[str]) -> dict[str, Any]:
         raise SciglmError(f"{path}: not valid JSON ({exc.msg})") from exc
     if not isinstance(meta, dict) or "kind" not in meta:
         raise SciglmError(f"{path}: no 'kind' field")
+    if meta.get("format") != FORMAT:
+        raise SciglmError(
+            f"{folder}: classifier saved by sciglm {meta.get('sciglm_version', '?')} in format "
+            f"{meta.get('format', 1)}; this sciglm ({__version__}) reads format {FORMAT}: "
+            "retrain it with 'sciglm classifier train'")
     return meta
+
+
+def write_meta(folder: str | os.PathLike[str], meta: dict[str, Any]) -> None:
+    """Rewrite ``classifier.json`` (e.g. to add evaluation figures after saving)."""
+    path = Path(folder) / META_FILE
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+
+def save_question_keys(folder: str | os.PathLike[str], keys: Sequence[str]) -> None:
+    """Record which questions the classifier was trained on."""
+    (Path(folder) / QUESTIONS_FILE).write_text(json.dumps(sorted(set(keys))) + "\n")
+
+
+def training_question_keys(folder: str | os.PathLike[str]) -> set[str]:
+    """The question keys a saved classifier was trained on (empty when not recorded)."""
+    path = Path(folder) / QUESTIONS_FILE
+    if not path.is_file():
+        return set()
+    try:
+        return set(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, TypeError) as exc:
+        raise SciglmError(f"{path}: not a JSON list of question keys") from exc
 
 
 def make_classifier(kind: str, **params: Any) -> QualityClassifier:

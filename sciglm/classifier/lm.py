@@ -1,28 +1,29 @@
-"""The paper's classifier: a causal LM fine-tuned (HF Trainer) to answer True/False.
+"""The paper's classifier: a causal LM fine-tuned to answer True/False about a solution.
 
-The prompt shows question+solution and asks whether the solution is good; training puts the loss
-on the single answer token only (logits are computed for that one position).
-Score = P(" True") − P(" False") at the answer position, keep when > 0. Texts are cut to
-``max_length`` tokens (head of the question + tail of the solution) and training stops after
-``max_steps``, so a CPU run stays bounded.
+The prompt shows question+solution and asks whether the solution is good; training (on the
+``sciglm train`` backend, see :mod:`sciglm.classifier.lm_train`) puts the loss on the single
+answer token at the last position. Score = P(" True") − P(" False") there, keep when > 0.
+Texts are cut to ``max_length`` tokens (head of the question + tail of the solution).
 """
 
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sciglm.classifier import lm_train
 from sciglm.classifier.base import Advance, QualityClassifier
+from sciglm.errors import SciglmError
 
 PROMPT = ("Below is a question followed by a solution.\n\n{text}\n\n"
           "Is the solution correct and well written? Answer True or False.\nAnswer:")
 DEFAULTS: dict[str, Any] = {"model": "embedded", "max_length": 256, "head_tokens": 96,
-                            "max_steps": 60, "batch_size": 8, "learning_rate": 5e-5,
-                            "seed": 0, "balance": True}
+                            "seed": 0, "balance": True, **lm_train.TRAIN_DEFAULTS}
 
 
 class LMClassifier(QualityClassifier):
@@ -34,19 +35,33 @@ class LMClassifier(QualityClassifier):
         super().__init__(**{**DEFAULTS, **params})
         self.model: Any = None
         self.tokenizer: Any = None
+        self.trainer: Any = None
         self._frame: int | None = None
 
     # -- text → token ids -------------------------------------------------------------------
     def _load(self, path: str) -> None:
+        """Load a saved classifier model for scoring: bf16 on a GPU that has it, else fp32."""
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoModelForCausalLM
 
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        if self.tokenizer.pad_token_id is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+        from sciglm.train.model import load_tokenizer
+
+        self._set_tokenizer(load_tokenizer(path, self.params["trust_remote_code"]))
+        cuda = torch.cuda.is_available()
+        dtype = torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else torch.float32
+        self.model = AutoModelForCausalLM.from_pretrained(
+            path, dtype=dtype, trust_remote_code=self.params["trust_remote_code"])
+        if cuda:
+            self.model.to("cuda")
+
+    def _set_tokenizer(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self.tokenizer.padding_side = "left"
         self.true_id = self._answer_id(" True")
         self.false_id = self._answer_id(" False")
+        if self.true_id == self.false_id:
+            raise SciglmError("the tokenizer starts ' True' and ' False' with the same token; "
+                              "this model cannot be a True/False classifier")
 
     def _answer_id(self, word: str) -> int:
         return int(self.tokenizer(word, add_special_tokens=False)["input_ids"][0])
@@ -76,63 +91,44 @@ class LMClassifier(QualityClassifier):
                 "answer": torch.tensor([b["label"] for b in batch])}
 
     # -- training -------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], labels: Sequence[int],
-            advance: Advance | None = None) -> dict[str, Any]:
-        import torch
-        from transformers import PrinterCallback, Trainer, TrainerCallback, TrainingArguments
-
-        from sciglm.models.embedded import resolve_model
-
+    def _examples(self, texts: Sequence[str], labels: Sequence[int]) -> list[dict[str, Any]]:
+        """Balanced (oversampling the smaller class), shuffled, tokenized training examples."""
         p = self.params
-        self._load(resolve_model(p["model"]))
         rng = random.Random(p["seed"])
         pairs = list(zip(texts, labels, strict=True))
-        if p["balance"]:  # oversample the smaller class so the 0 threshold means something
+        if p["balance"]:  # so that the 0 threshold means something
             pos = [x for x in pairs if x[1] == 1]
             neg = [x for x in pairs if x[1] == 0]
             small, large = sorted((pos, neg), key=len)
             if small:
-                pairs = large + [rng.choice(small) for _ in range(len(large))]
+                pairs = large + small + [rng.choice(small) for _ in range(len(large) - len(small))]
         rng.shuffle(pairs)
-        needed = p["max_steps"] * p["batch_size"]
-        pairs = pairs[:needed]  # only what the step budget will see gets tokenized
-        examples = [{"input_ids": self._prompt_ids(text),
-                     "label": self.true_id if label else self.false_id} for text, label in pairs]
-        collate = self._collate
+        if p["max_steps"] > 0:  # only what the step budget will see gets tokenized
+            world = lm_train.world_size()
+            pairs = pairs[:p["max_steps"] * p["batch_size"] * world
+                          * p["gradient_accumulation_steps"]]
+        return [{"input_ids": self._prompt_ids(text),
+                 "label": self.true_id if label else self.false_id} for text, label in pairs]
 
-        class Step(TrainerCallback):
-            def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
-                if advance:
-                    advance(1)
-
-        class AnswerTrainer(Trainer):
-            """Loss on the answer token only, with logits computed for the last position only."""
-
-            def compute_loss(self, model: Any, inputs: dict[str, Any], return_outputs: bool = False,
-                             num_items_in_batch: Any = None) -> Any:
-                labels = inputs.pop("answer")
-                outputs = model(**inputs, logits_to_keep=1)
-                loss = torch.nn.functional.cross_entropy(outputs.logits[:, -1, :].float(), labels)
-                return (loss, outputs) if return_outputs else loss
-
-        import tempfile
-
+    def fit(self, texts: Sequence[str], labels: Sequence[int],
+            advance: Advance | None = None) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as scratch:
-            args = TrainingArguments(
-                output_dir=scratch, max_steps=p["max_steps"],
-                per_device_train_batch_size=p["batch_size"],
-                learning_rate=p["learning_rate"], lr_scheduler_type="linear",
-                warmup_steps=min(5, p["max_steps"] // 5),
-                logging_steps=max(p["max_steps"] // 5, 1), save_strategy="no", report_to=[],
-                use_cpu=not torch.cuda.is_available(), seed=p["seed"], disable_tqdm=True,
-                remove_unused_columns=False)
-            trainer = AnswerTrainer(model=self.model, args=args, train_dataset=examples,
-                                    data_collator=collate, callbacks=[Step()])
-            trainer.remove_callback(PrinterCallback)  # its dicts would pollute stdout
-            result = trainer.train()
+            session = lm_train.Session(self.params, scratch)
+            try:
+                self._set_tokenizer(session.tokenizer)
+                examples = self._examples(texts, labels)
+                self.model = session.load_model()
+                self.trainer, facts = session.train(self.model, examples, self._collate, advance)
+            finally:
+                if not self.params["deepspeed"]:
+                    lm_train.finish()
         self.model.eval()
-        return {"examples_seen": len(examples), "steps": p["max_steps"],
-                "train_loss": float(result.training_loss)}
+        return facts
+
+    @property
+    def sharded(self) -> bool:
+        """Trained under DeepSpeed: the in-memory model is the engine's; reload to score."""
+        return self.trainer is not None and bool(self.params["deepspeed"])
 
     # -- scoring --------------------------------------------------------------------------
     def score(self, texts: Sequence[str], advance: Advance | None = None) -> np.ndarray:
@@ -158,9 +154,17 @@ class LMClassifier(QualityClassifier):
 
     # -- storage --------------------------------------------------------------------------
     def _save_model(self, folder: Path) -> None:
-        self.model.save_pretrained(folder / "model")
-        self.tokenizer.save_pretrained(folder / "model")
+        """Every rank calls this (ZeRO-3 gathers the weights); rank 0 writes the files."""
+        if self.trainer is not None:
+            self.trainer.save_model(str(folder / "model"))
+        elif lm_train.is_main_process():
+            self.model.save_pretrained(folder / "model")
+        if lm_train.is_main_process():
+            self.tokenizer.save_pretrained(folder / "model")
+        if self.sharded:
+            lm_train.finish()
 
     def _load_model(self, folder: Path) -> None:
+        self.trainer = None
         self._load(str(folder / "model"))
         self.model.eval()

@@ -1,4 +1,6 @@
-"""Classifier figures: accuracy, precision/recall/F1 of the good class, AUC, majority baseline."""
+"""Classifier figures. First the share of verified-correct (good) solutions the classifier keeps at
+the threshold — what a filter costs — then AUC, accuracy, precision/recall/F1 of the good class,
+and the majority baseline."""
 
 from __future__ import annotations
 
@@ -22,8 +24,13 @@ def evaluate(labels: Sequence[int], scores: Sequence[float],
     b_precision, b_recall, b_f1, _ = precision_recall_fscore_support(
         y, base_pred, average="binary", zero_division=0)
     auc = float(roc_auc_score(y, s)) if len(set(y.tolist())) == 2 else float("nan")
+    positives = int(y.sum())
+    kept_good = int(((pred == 1) & (y == 1)).sum())
+    kept_bad = int(((pred == 1) & (y == 0)).sum())
     return {
-        "n": int(len(y)), "positives": int(y.sum()), "threshold": threshold,
+        "kept_good_share": kept_good / positives if positives else float("nan"),
+        "kept_bad_share": kept_bad / (len(y) - positives) if len(y) > positives else float("nan"),
+        "n": int(len(y)), "positives": positives, "threshold": threshold,
         "accuracy": float(accuracy_score(y, pred)), "precision": float(precision),
         "recall": float(recall), "f1": float(f1), "auc": auc,
         "kept": int(pred.sum()),

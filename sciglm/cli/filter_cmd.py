@@ -66,6 +66,12 @@ def show_report(report: dict[str, Any]) -> None:
               help="A folder from 'sciglm classifier train' (default: no classifier step).")
 @click.option("--min-score", type=float, default=0.0, show_default=True,
               help="Keep records whose classifier score P(good) − P(bad) is above this.")
+@click.option("--max-classifier-drop", type=click.FloatRange(0, 1), default=0.5,
+              show_default=True,
+              help="Stop with an error (writing nothing) when the classifier would drop more "
+                   "than this share of the verified-correct records.")
+@click.option("--allow-classifier-drop", is_flag=True,
+              help="Go on whatever share of verified-correct records the classifier drops.")
 @click.option("--no-dedup", is_flag=True, help="Skip deduplication.")
 @click.option("--no-near", is_flag=True, help="Exact duplicates only (no MinHash/LSH).")
 @click.option("--near-threshold", type=float, default=0.8, show_default=True,
@@ -80,7 +86,8 @@ def show_report(report: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 def filter_cmd(inputs: tuple[str, ...], output: str, rejected: str | None,
                report_path: str | None, keep_unverified: bool, rule_spec: str, min_chars: int,
-               max_chars: int, classifier_dir: str | None, min_score: float, no_dedup: bool,
+               max_chars: int, classifier_dir: str | None, min_score: float,
+               max_classifier_drop: float, allow_classifier_drop: bool, no_dedup: bool,
                no_near: bool, near_threshold: float, against: tuple[str, ...],
                no_decontam: bool, ngram: int, decontam_fields: tuple[str, ...],
                as_json: bool) -> None:
@@ -94,6 +101,9 @@ def filter_cmd(inputs: tuple[str, ...], output: str, rejected: str | None,
       sciglm filter annotated.jsonl --output kept.jsonl --rejected rejected.jsonl
       sciglm filter a.jsonl b.jsonl -o kept.jsonl --classifier clf/ --min-score 0.2 \\
           --against mybench:bench.jsonl:problem --rules=-wrong_language
+
+    With --classifier, the kept share of verified-correct records is printed per subject, and
+    the run stops (writing nothing) if it would drop more than --max-classifier-drop of them.
     """
     from sciglm.data.annotated import iter_annotated
     from sciglm.data.decontam import NgramIndex
@@ -117,6 +127,7 @@ def filter_cmd(inputs: tuple[str, ...], output: str, rejected: str | None,
         rule_config=RuleConfig(min_chars=min_chars, max_chars=max_chars),
         classifier=classifier_dir,
         min_score=min_score,
+        max_classifier_drop=None if allow_classifier_drop else max_classifier_drop,
         dedup=None if no_dedup else DedupConfig(near=not no_near, threshold=near_threshold),
         eval_sets=eval_sets,
         ngram=ngram,
@@ -140,5 +151,10 @@ def filter_cmd(inputs: tuple[str, ...], output: str, rejected: str | None,
         print_json(data)
         return
     show_report(data)
+    shares = (data.get("classifier") or {}).get("kept_share")
+    if shares:
+        print_table("verified-correct kept", ["subject", "in", "kept", "share"],
+                    [[name, row["in"], row["kept"], f"{row['share']:.1%}"]
+                     for name, row in shares.items()])
     console.print(f"kept {len(kept)} of {len(items)} → {output}; rejected {len(dropped)} → "
                   f"{rejected}; report → {report_file}")

@@ -19,6 +19,7 @@ from sciglm.data import rules as rules_mod
 from sciglm.data.annotated import Annotated, rejected_record
 from sciglm.data.decontam import EvalSet, NgramIndex
 from sciglm.data.dedup import DedupConfig, deduplicate
+from sciglm.errors import SciglmError
 
 Reject = Callable[[dict[str, Any]], None]
 
@@ -46,6 +47,9 @@ class FilterConfig:
     rule_config: rules_mod.RuleConfig = field(default_factory=rules_mod.RuleConfig)
     classifier: str | None = None
     min_score: float = 0.0
+    #: Stop when the classifier would drop more than this share of the verified-correct
+    #: records (``None``: never stop).
+    max_classifier_drop: float | None = 0.5
     dedup: DedupConfig | None = field(default_factory=DedupConfig)
     eval_sets: list[EvalSet] = field(default_factory=list)
     ngram: int = 13
@@ -125,24 +129,58 @@ def step_rules(items: list[Annotated], config: FilterConfig, report: FilterRepor
     return kept
 
 
+def classifier_shares(items: list[Annotated], kept_ids: set[int]) -> dict[str, dict[str, Any]]:
+    """Per subject (and ``all``): verified-correct records in, kept, and the kept share."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if item.record.get("correct") is not True:
+            continue
+        for name in (item.subject or "?", "all"):
+            row = out.setdefault(name, {"in": 0, "kept": 0})
+            row["in"] += 1
+            row["kept"] += id(item) in kept_ids
+    for row in out.values():
+        row["share"] = round(row["kept"] / row["in"], 4)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] == "all", kv[0])))
+
+
 def step_classifier(items: list[Annotated], config: FilterConfig, report: FilterReport,
                     reject: Reject, progress: Progress) -> list[Annotated]:
-    """Score question+response with the saved classifier; keep scores above ``min_score``."""
+    """Score question+response with the saved classifier; keep scores above ``min_score``.
+
+    Before dropping anything, stop with an error when more than ``max_classifier_drop`` of the
+    verified-correct records would go: a classifier that empties a set is a broken classifier.
+    """
     from sciglm.classifier.base import load_classifier, quality_text
 
     classifier, meta = load_classifier(config.classifier)
-    report.info["classifier"] = {"folder": str(config.classifier), "kind": meta["kind"],
-                                 "sciglm_version": meta.get("sciglm_version"),
-                                 "min_score": config.min_score}
+    info: dict[str, Any] = {"folder": str(config.classifier), "kind": meta["kind"],
+                            "sciglm_version": meta.get("sciglm_version"),
+                            "min_score": config.min_score,
+                            "max_drop": config.max_classifier_drop}
+    report.info["classifier"] = info
     step = StepReport("classifier", len(items))
     report.steps.append(step)
     texts = [quality_text(item.question, item.response) for item in items]
     with progress("classifier", len(texts)) as bar:
         scores = classifier.score(texts, advance=bar.advance) if texts else []
+    passed = {id(item) for item, score in zip(items, scores, strict=True)
+              if score > config.min_score}
+    info["kept_share"] = shares = classifier_shares(items, passed)
+    total = shares.get("all")
+    if (config.max_classifier_drop is not None and total
+            and 1 - total["share"] > config.max_classifier_drop):
+        worst = ", ".join(f"{name} {1 - row['share']:.0%}" for name, row in shares.items()
+                          if name != "all")
+        raise SciglmError(
+            f"classifier {config.classifier} would drop {1 - total['share']:.0%} of the "
+            f"verified-correct records ({total['in'] - total['kept']} of {total['in']}; {worst}), "
+            f"more than the allowed {config.max_classifier_drop:.0%}: check it with 'sciglm "
+            "classifier eval', lower --min-score, or raise --max-classifier-drop to go on")
     kept = []
     for item, score in zip(items, scores, strict=True):
         item.record["score"] = round(float(score), 6)
-        if score > config.min_score:
+        if id(item) in passed:
             kept.append(item)
         else:
             _drop(step, item, f"classifier score {score:.3f} <= {config.min_score}",

@@ -102,3 +102,42 @@ def test_bad_input_is_one_error_line_with_file_and_line(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "sciglm.cli.main", "filter", str(annotated),
                            "-o", str(out)], capture_output=True, text=True)
     assert proc.returncode == 1 and f"{annotated}:1: record has no 'question'" in proc.stderr
+
+
+def test_classifier_that_would_empty_a_set_stops_the_filter(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    labelled = [{"question": f"Question number {i}?", "label": i % 2,
+                 "response": GOOD if i % 2 else "this is nonsense text without any answer"}
+                for i in range(30)]
+    data = _write(tmp_path / "labels.jsonl", labelled)
+    assert _run(["classifier", "train", "--data", str(data), "-o", str(tmp_path / "clf"),
+                 "--param", "min_df=1"]) == 0
+    bad = "this is nonsense text without any answer, so the answer is \\boxed{5}"
+    records = [_rec("m1", "Question number 201 about sums?"),
+               _rec("m2", "Question number 202 about sums?", bad),
+               _rec("m3", "Question number 203 about sums?", bad),
+               _rec("p1", "Question number 204 about forces?", bad, subject="physics"),
+               _rec("w", "Question number 205 about sums?", bad, correct=False)]
+    annotated = _write(tmp_path / "a.jsonl", records)
+    out = tmp_path / "k.jsonl"
+    args = ["filter", str(annotated), "-o", str(out), "--rules", "none",
+            "--classifier", str(tmp_path / "clf"), "--no-decontam", "--no-dedup"]
+    proc = subprocess.run([sys.executable, "-m", "sciglm.cli.main", *args],
+                          capture_output=True, text=True)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 1 and [ln for ln in lines if "Error" in ln] == lines[-1:], lines
+    assert lines[-1] == (
+        f"Error: classifier {tmp_path / 'clf'} would drop 75% of the verified-correct records "
+        "(3 of 4; math 67%, physics 100%), more than the allowed 50%: check it with 'sciglm "
+        "classifier eval', lower --min-score, or raise --max-classifier-drop to go on")
+    assert not out.exists()
+    assert _run([*args, "--max-classifier-drop", "0.8", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["classifier"]["kept_share"] == {
+        "math": {"in": 3, "kept": 1, "share": 0.3333},
+        "physics": {"in": 1, "kept": 0, "share": 0.0},
+        "all": {"in": 4, "kept": 1, "share": 0.25}}
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["m1"]
+    assert _run([*args, "--allow-classifier-drop"]) == 0
+    err = capsys.readouterr().err
+    assert "verified-correct kept" in err and "33.3%" in err
