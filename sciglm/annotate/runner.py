@@ -156,6 +156,7 @@ class RunOptions:
     api_key: str = "sk-no-key"
     concurrency: int = 8
     max_reflections: int = 2
+    reflect_choices: bool = False  # reflect multiple-choice questions (the original did not)
     temperature: float = 0.7
     max_tokens: int = 1024
     judge: str | None = None
@@ -226,7 +227,7 @@ async def annotate(
         params = {"temperature": options.temperature, "max_tokens": options.max_tokens}
         settings = StageSettings(
             model=model, params=params, max_reflections=options.max_reflections,
-            judge_model=judge,
+            judge_model=judge, reflect_choices=options.reflect_choices,
             teacher={"base_url": options.base_url, "model": model, "parameters": params,
                      "judge": judge, "embedded": options.embedded},
         )

@@ -50,7 +50,7 @@ def _options(opts: dict[str, Any], base_url: str, model: str | None,
         request_timeout=opts["request_timeout"], max_retries=opts["max_retries"],
         retry_wait=opts["retry_wait"], max_consecutive_errors=opts["max_consecutive_errors"],
         cache_path=cache, workers=opts["workers"], memory_mb=opts["memory_mb"],
-        embedded=embedded,
+        embedded=embedded, reflect_choices=opts["reflect_choices"],
     )
 
 
@@ -74,6 +74,8 @@ def _progress(runner: Runner, pending: int) -> AnnotateProgress:
               help="Requests in flight at once.")
 @click.option("--max-reflections", type=click.IntRange(0, 20), default=2, show_default=True,
               help="Critic-and-revise rounds after a wrong answer.")
+@click.option("--reflect-choices", is_flag=True,
+              help="Reflect (and hint) multiple-choice questions too; the original did not.")
 @click.option("--temperature", type=float, default=0.7, show_default=True)
 @click.option("--max-tokens", type=click.IntRange(1), default=1024, show_default=True,
               help="Tokens per response.")
@@ -108,8 +110,10 @@ def annotate(ctx: click.Context, questions_path: str, **opts: Any) -> None:
     """Annotate QUESTIONS with step-by-step solutions a verifier accepts.
 
     Per question: a chain-of-thought answer; if the subject's verifier finds it wrong, up to
-    --max-reflections critic-and-revise rounds with the verifier's feedback; then a last try
-    with the reference answer as a hint; an optional --judge model settles undecided checks.
+    --max-reflections critic-and-revise rounds with the verifier's feedback (the critique stays
+    in the trajectory; the solution after "Corrected solution:" is verified and kept); then a
+    last try with the reference answer as a hint; an optional --judge model settles undecided
+    checks. Multiple-choice questions are not reflected unless --reflect-choices.
     Records carry the stage reached ("cot", "reflect", "hint" or "failed") and the whole
     trajectory. Re-running resumes; a response cache makes the re-run repeat no API call.
 
