@@ -186,3 +186,24 @@ def test_two_processes_through_the_deepspeed_launcher(gsm8k_mix, tiny_model_dir,
 
     model = AutoModelForCausalLM.from_pretrained(out / "final")
     assert model.state_dict()["model.layers.0.mlp.down_proj.weight"].shape == (64, 128)
+
+
+def test_paper_launcher_holds_the_global_batch_on_two_processes(gsm8k_mix, tiny_model_dir,
+                                                                 tmp_path) -> None:
+    """training/finetune_sciglm.sh (the sciglm recipe through the DeepSpeed launcher) on 2 CPU
+    ranks: global batch 8 with 4 per device → accumulation 1, recorded in the run folder."""
+    out = tmp_path / "run"
+    launcher = {"RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}
+    env = {k: v for k, v in os.environ.items() if k not in launcher}
+    env |= {"PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}", "DS_ACCELERATOR": "cpu",
+            "PYTHONPATH": str(REPO), "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero2.json",
+            "MODEL": str(tiny_model_dir), "DATA": str(gsm8k_mix), "OUTPUT": str(out)}
+    proc = subprocess.run(["bash", str(REPO / "training" / "finetune_sciglm.sh"),
+                           "--global-batch-size", "8", "--max-steps", "2", "--lr", "3e-3",
+                           "--max-source-length", "32", "--max-target-length", "64"],
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "8 examples per optimizer step (4 per device x 1 accumulation x 2" in proc.stderr
+    recipe = json.loads((out / "final" / "sciglm-recipe.json").read_text())
+    assert (recipe["recipe"], recipe["world_size"], recipe["gradient_accumulation_steps"]) == \
+        ("sciglm", 2, 1)
