@@ -7,7 +7,8 @@ and verdict is kept in the record's ``trajectory``; tokens are counted per stage
 As in the original (THUDM/SciGLM ``reflective_generation/api_gen_gpt_revise.py``), a reflection
 answers in two parts, a critique and then the corrected solution after a marker; only the
 corrected solution is verified and becomes the training target (the critique stays in the
-trajectory), and multiple-choice questions are not reflected unless ``reflect_choices``.
+trajectory), and multiple-choice questions are not reflected unless ``reflect_choices``
+(a wrong letter goes straight to the hint).
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ class StageSettings:
     params: dict[str, Any]
     max_reflections: int = 2
     judge_model: str | None = None
-    #: Reflect (and hint) multiple-choice questions too; the original did not.
+    #: Reflect multiple-choice questions too; the original did not (a wrong letter goes
+    #: straight to the hint stage).
     reflect_choices: bool = False
     teacher: dict[str, Any] = field(default_factory=dict)
 
@@ -172,12 +174,9 @@ class QuestionRun:
         if verdict.correct is None and q.reference is None and not self.settings.judge_model:
             return self.record("failed", None, None,
                                note="no reference answer and no --judge: cannot be verified")
-        if is_multiple_choice(q) and not self.settings.reflect_choices:
-            return self.record("failed", None, verdict.correct,
-                               note="multiple choice: not reflected, as in the original "
-                                    "(--reflect-choices reflects it)")
+        reflect = not is_multiple_choice(q) or self.settings.reflect_choices
         attempt = text
-        for round_ in range(1, self.settings.max_reflections + 1):
+        for round_ in range(1, (self.settings.max_reflections if reflect else 0) + 1):
             prompt = with_reflect_format(subject.reflect_prompt(q, attempt, verdict))
             solution, verdict = await self.attempt("reflect", prompt, round_, corrected_solution)
             if verdict.correct:

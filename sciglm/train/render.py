@@ -75,7 +75,8 @@ def step_plan(config: TrainConfig, examples: int, rows: int | None, world_size: 
             "item": "packed row" if config.packing == "bins" else "example",
             "per_device": config.per_device_batch_size,
             "accumulation": config.gradient_accumulation_steps, "world_size": world_size,
-            "items_per_step": per_step, "epochs": config.epochs, "optimizer_steps": steps}
+            "items_per_step": per_step, "epochs": config.epochs, "max_steps": config.max_steps,
+            "optimizer_steps": steps}
 
 
 def describe_plan(plan: dict) -> str:
@@ -83,10 +84,11 @@ def describe_plan(plan: dict) -> str:
     approx = ""
     if plan["item"] == "packed row" and plan["items"]:
         approx = f" (~{plan['items_per_step'] * plan['examples'] / plan['items']:.1f} examples)"
+    length = f"{plan['epochs']:g} epoch(s)" if plan["max_steps"] <= 0 else "--max-steps"
     return (f"recipe {plan['recipe']}: {plan['examples']} examples; "
             f"{plan['items_per_step']} {plan['item']}s per optimizer step{approx} "
             f"({plan['per_device']} per device x {plan['accumulation']} accumulation x "
-            f"{plan['world_size']} process(es)); {plan['epochs']:g} epoch(s): "
+            f"{plan['world_size']} process(es)); {length}: "
             f"{plan['optimizer_steps']} optimizer steps")
 
 

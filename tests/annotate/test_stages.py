@@ -121,10 +121,10 @@ def test_multiple_choice_is_not_reflected_unless_asked(toy: str, tmp_path: Path)
         run(path, default, server, max_reflections=1)
         run(path, flagged, server, max_reflections=1, reflect_choices=True)
     plain = {r["id"]: r for r in read_records(default)}
-    for key in ("letter", "listed"):
-        assert plain[key]["stage"] == "failed" and plain[key]["correct"] is False
-        assert [s["stage"] for s in plain[key]["trajectory"]] == ["cot"]
-        assert "multiple choice: not reflected" in plain[key]["note"]
+    assert [s["stage"] for s in plain["letter"]["trajectory"]] == ["cot", "hint"]
+    assert plain["letter"]["stage"] == "hint"
+    assert [s["stage"] for s in plain["listed"]["trajectory"]] == ["cot", "hint"]
+    assert plain["listed"]["stage"] == "failed"  # its hint answer is wrong too
     assert plain["open"]["stage"] == "reflect"
     reflected = {r["id"]: r for r in read_records(flagged)}
     assert {k: r["stage"] for k, r in reflected.items()} == \
