@@ -23,9 +23,10 @@ from pathlib import Path
 import openai
 
 from sciglm import registry
-from sciglm.annotate.loopback import serve_forever
-from sciglm.annotate.runner import RunOptions, annotate
+from sciglm.annotate.config import AnnotateConfig
+from sciglm.annotate.runner import annotate
 from sciglm.annotate.store import OutputStore
+from sciglm.endpoint.loopback import serve_forever
 from sciglm.records import Question, VerifyItem
 
 ANSWER = "1 + 1 = 2.\nThe answer is \\boxed{2}."
@@ -39,8 +40,8 @@ def make_questions(n: int, tag: str) -> list[Question]:
 def run_sciglm(base_url: str, concurrency: int, n: int, folder: Path) -> float:
     """Questions per second of the annotate runner at ``concurrency``."""
     out = folder / f"c{concurrency}.jsonl"
-    options = RunOptions(base_url=base_url, concurrency=concurrency, max_tokens=64,
-                         cache_path=folder / f"c{concurrency}.cache.sqlite", workers=2)
+    options = AnnotateConfig(output=str(out), base_url=base_url, concurrency=concurrency,
+                             max_tokens=64, workers=2)
     with OutputStore(out) as store:
         summary, _ = asyncio.run(annotate(make_questions(n, f"c{concurrency}"), store, options))
     assert summary.count("cot") == n, f"expected {n} cot records, got {summary.stages}"

@@ -30,15 +30,14 @@ _loaders: dict[str, LoaderInfo] | None = None
 
 
 def _call_each(hook_name: str, make_register: Callable[[str], Callable[..., None]]) -> None:
-    """Call a hook on every plugin separately, so one failing plugin is reported, not fatal."""
+    """Call a hook's implementations one by one (through pluggy's hook caller), so one failing
+    plugin is reported by name and the others still register."""
     plugins.load_plugins()
-    for plugin in list(plugins.pm.get_plugins()):
-        name = plugins.pm.get_name(plugin) or repr(plugin)
-        impl = getattr(plugin, hook_name, None)
-        if impl is None:
-            continue
+    caller = getattr(plugins.pm.hook, hook_name)
+    for impl in reversed(caller.get_hookimpls()):  # pluggy's call order: last registered first
+        name = impl.plugin_name
         try:
-            impl(make_register(name))
+            impl.function(register=make_register(name))
         except Exception as exc:  # noqa: BLE001 - report the plugin by name, keep going
             dist = plugins.loaded[name].distribution if name in plugins.loaded else "?"
             plugins.failures.append(

@@ -9,7 +9,7 @@ if ! command -v tmux >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ 
 fi
 export HF_HOME="${HF_HOME:-$(mktemp -d)}" HF_HUB_OFFLINE=1 DS_ACCELERATOR=cpu
 .venv/bin/ruff check .
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q -rs "$@"
 if [ -z "${SCIGLM_SKIP_SLOW:-}" ]; then
-  .venv/bin/python -m pytest -q -m slow "$@"
+  .venv/bin/python -m pytest -q -rs -m slow "$@"
 fi

@@ -5,19 +5,16 @@ A rich bar on a terminal; plain log lines on stderr otherwise (pipes, CI logs, n
 
 from __future__ import annotations
 
-import sys
 import time
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from sciglm.annotate.client import TeacherStats
 from sciglm.annotate.summary import AnnotateSummary
+from sciglm.endpoint.client import EndpointStats
+from sciglm.progress import NullProgress, Reporter, progress_bar
 
 
-def status_line(summary: AnnotateSummary, stats: TeacherStats, total: int, elapsed: float) -> str:
+def status_line(summary: AnnotateSummary, stats: EndpointStats, total: int, elapsed: float) -> str:
     """``cot 3 reflect 1 hint 0 failed 2 | tokens 1.2k+3.4k | 0.8 q/s ETA 1m05s``."""
     done = summary.done
     rate = done / elapsed if elapsed > 0 else 0.0
@@ -37,51 +34,33 @@ def status_line(summary: AnnotateSummary, stats: TeacherStats, total: int, elaps
 
 
 class AnnotateProgress:
-    """``update()`` after each finished question; a context manager around the run."""
+    """``update()`` after each finished question; a context manager around the run, shown
+    through the one progress abstraction (:func:`sciglm.progress.progress_bar`)."""
 
-    def __init__(self, summary: AnnotateSummary, stats: TeacherStats, total: int,
-                 console: Console, every: float = 10.0, stream: TextIO | None = None) -> None:
+    def __init__(self, summary: AnnotateSummary, stats: EndpointStats, total: int) -> None:
         self.summary = summary
         self.stats = stats
         self.total = total
-        self.every = every
-        self._stream = stream or sys.stderr
-        self._console = console
-        self._rich = console.is_terminal
         self._started = time.monotonic()
-        self._last = 0.0
-        self._progress: Progress | None = None
-        self._task: int | None = None
+        self._display: AbstractContextManager[Reporter] | None = None
+        self._bar: Reporter = NullProgress()
 
     def __enter__(self) -> AnnotateProgress:
         self._started = time.monotonic()
-        if self._rich:
-            self._progress = Progress(
-                TextColumn("[bold]annotate"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TextColumn("{task.fields[status]}"),
-                console=self._console, transient=False,
-            )
-            self._progress.__enter__()
-            self._task = self._progress.add_task("annotate", total=self.total, status="")
+        self._display = progress_bar("annotate", self.total)
+        self._bar = self._display.__enter__()
         return self
 
-    def update(self, force: bool = False) -> None:
+    def update(self) -> None:
         elapsed = time.monotonic() - self._started
         line = status_line(self.summary, self.stats, self.total, elapsed)
-        if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, completed=self.summary.done, status=line)
-            return
-        now = time.monotonic()
-        if force or now - self._last >= self.every or self.summary.done >= self.total:
-            self._last = now
-            print(f"annotate: {self.summary.done}/{self.total} | {line}", file=self._stream,
-                  flush=True)
+        self._bar.update(self.summary.done, line)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self._progress is not None:
+        if self._display is not None:
             self.update()
-            self._progress.__exit__(exc_type, exc, tb)
+            self._display.__exit__(exc_type, exc, tb)
 
 
 def _k(n: int) -> str:

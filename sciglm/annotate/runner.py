@@ -13,20 +13,20 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sciglm import registry
-from sciglm.annotate.cache import ResponseCache
-from sciglm.annotate.client import RetryPolicy, TeacherClient, TeacherError
+from sciglm.annotate.config import AnnotateConfig
 from sciglm.annotate.stages import Check, QuestionRun, StageSettings
 from sciglm.annotate.store import OutputStore, brief
 from sciglm.annotate.summary import AnnotateSummary
+from sciglm.endpoint.cache import ResponseCache
+from sciglm.endpoint.client import EndpointClient, EndpointError, RetryPolicy
 from sciglm.errors import SciglmError
 from sciglm.records import Question, VerifyItem
 from sciglm.subject import Subject
-from sciglm.verify.pool import DEFAULT_MEMORY_MB, VerifierPool
+from sciglm.verify.pool import VerifierPool
 
 
 def pool_check(pool: VerifierPool) -> Check:
@@ -43,7 +43,7 @@ class Runner:
 
     def __init__(
         self,
-        client: TeacherClient,
+        client: EndpointClient,
         settings: StageSettings,
         check: Check,
         store: OutputStore,
@@ -63,7 +63,7 @@ class Runner:
         self.summary = AnnotateSummary()
         self._consecutive_errors = 0
         self._stop = asyncio.Event()
-        self._fatal: TeacherError | None = None
+        self._fatal: EndpointError | None = None
         self._subjects: dict[str, Subject] = {}
         self._unwritten: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
         self._flushing = False
@@ -78,7 +78,7 @@ class Runner:
                           self.check)
         try:
             record = await run.run()
-        except TeacherError as exc:  # fatal: bad key, unknown model, wrong URL
+        except EndpointError as exc:  # fatal: bad key, unknown model, wrong URL
             if self._fatal is None:
                 self._fatal = exc
             self._stop.set()
@@ -130,7 +130,7 @@ class Runner:
             await self._one(question)
 
     async def run(self, questions: Iterable[Question]) -> AnnotateSummary:
-        """Annotate every question without a record yet; raise a fatal :class:`TeacherError`."""
+        """Annotate every question without a record yet; raise a fatal :class:`EndpointError`."""
         started = time.monotonic()
         queue: asyncio.Queue[Question] = asyncio.Queue()
         for question in questions:
@@ -147,31 +147,24 @@ class Runner:
         return self.summary
 
 
-@dataclass
-class RunOptions:
-    """Everything a run needs besides its questions and output (the CLI's options)."""
+def make_client(config: AnnotateConfig) -> EndpointClient:
+    """The endpoint client the config asks for (the Batch API one with ``--batch``)."""
+    assert config.base_url is not None
+    common = {
+        "concurrency": config.concurrency, "request_timeout": config.request_timeout,
+        "retry": RetryPolicy(max_retries=config.max_retries, base_delay=config.retry_wait),
+        "idle_timeout": config.idle_timeout, "stream": config.stream, "label": "teacher",
+    }
+    if config.batch:
+        from sciglm.endpoint.batch import BatchClient
 
-    base_url: str
-    model: str | None = None
-    api_key: str = "sk-no-key"
-    concurrency: int = 8
-    max_reflections: int = 2
-    reflect_choices: bool = False  # reflect multiple-choice questions (the original did not)
-    temperature: float = 0.7
-    max_tokens: int = 1024
-    judge: str | None = None
-    request_timeout: float = 300.0
-    max_retries: int = 6
-    retry_wait: float = 1.0
-    max_consecutive_errors: int = 3
-    cache_path: str | Path | None = None  # None: no response cache
-    workers: int | None = None
-    memory_mb: int | None = DEFAULT_MEMORY_MB
-    embedded: bool = False
-    start_method: str = "forkserver"  # "fork" lets tests use subjects registered in process
+        state = Path(config.output).with_name(Path(config.output).name + ".batches.json")
+        return BatchClient(config.base_url, config.api_key, state_path=state,
+                           poll_seconds=config.batch_poll, **common)
+    return EndpointClient(config.base_url, config.api_key, **common)
 
 
-async def choose_model(client: TeacherClient, model: str | None) -> str:
+async def choose_model(client: EndpointClient, model: str | None) -> str:
     """Check the server answers (before any work) and that it serves ``model``."""
     served = await client.served_models()
     if served is None:
@@ -203,41 +196,45 @@ async def _warm_up(pool: VerifierPool, questions: list[Question]) -> None:
 async def annotate(
     questions: list[Question],
     store: OutputStore,
-    options: RunOptions,
+    config: AnnotateConfig,
     on_start: Callable[[Runner, int], Any] | None = None,
-) -> tuple[AnnotateSummary, TeacherClient]:
+) -> tuple[AnnotateSummary, EndpointClient]:
     """One whole run: check the teacher, start the verifier pool, annotate what is pending.
 
     ``on_start(runner, pending)`` may return a context manager (the progress display) that
     is held for the run. Raises :class:`SciglmError` before any work when the teacher is
     unreachable or does not serve the model.
     """
+    if config.base_url is None:
+        raise SciglmError("annotate: no endpoint (--base-url) to annotate with")
     io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotate-io")
     cache = None
-    client = TeacherClient(
-        options.base_url, options.api_key, concurrency=options.concurrency,
-        request_timeout=options.request_timeout,
-        retry=RetryPolicy(max_retries=options.max_retries, base_delay=options.retry_wait),
-    )
+    client = make_client(config)
     try:
-        model = await choose_model(client, options.model)
-        if options.cache_path:
-            cache = client.cache = ResponseCache(options.cache_path, io)
-        judge = model if options.judge in ("embedded", "teacher") else options.judge
-        params = {"temperature": options.temperature, "max_tokens": options.max_tokens}
+        model = await choose_model(client, config.model)
+        cache_path = config.cache_path()
+        if cache_path is not None:
+            cache = client.cache = ResponseCache(cache_path, io)
+        judge = model if config.judge in ("embedded", "teacher") else config.judge
+        params = {"temperature": config.temperature, "max_tokens": config.max_tokens}
         settings = StageSettings(
-            model=model, params=params, max_reflections=options.max_reflections,
-            judge_model=judge, reflect_choices=options.reflect_choices,
-            teacher={"base_url": options.base_url, "model": model, "parameters": params,
-                     "judge": judge, "embedded": options.embedded},
+            model=model, params=params, max_reflections=config.max_reflections,
+            judge_model=judge, reflect_choices=config.reflect_choices,
+            teacher={"base_url": config.base_url, "model": model, "parameters": params,
+                     "judge": judge, "embedded": config.embedded,
+                     "batch": config.batch},
         )
-        pool = VerifierPool(options.workers, None, options.memory_mb,
-                            start_method=options.start_method)
+        pool = VerifierPool(config.workers, None, config.memory_mb,
+                            start_method=config.start_method)
         with pool:
             await _warm_up(pool, questions)
+            if config.batch:  # every question in flight, so each stage fills one batch
+                concurrency = max(1, len(questions))
+            else:
+                concurrency = config.concurrency
             runner = Runner(client, settings, pool_check(pool), store, io,
-                            concurrency=options.concurrency,
-                            max_consecutive_errors=options.max_consecutive_errors)
+                            concurrency=concurrency,
+                            max_consecutive_errors=config.max_consecutive_errors)
             pending = sum(1 for q in questions if not store.is_done(q.id))
             display = on_start(runner, pending) if on_start else None
             if display is None:

@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sciglm.annotate.client import Completion, TeacherClient, TeacherError
 from sciglm.annotate.judge import judge_prompt, judged_verdict
+from sciglm.endpoint.client import Completion, EndpointClient, EndpointError
 from sciglm.records import Message, Question, Verdict, VerifyItem
 from sciglm.subject import Subject
 
@@ -90,7 +90,7 @@ def verdict_dict(verdict: Verdict) -> dict[str, Any]:
 class QuestionRun:
     """The state of one question: its trajectory so far, token use per stage, the outcome."""
 
-    def __init__(self, question: Question, subject: Subject, client: TeacherClient,
+    def __init__(self, question: Question, subject: Subject, client: EndpointClient,
                  settings: StageSettings, check: Check) -> None:
         self.q = question
         self.subject = subject
@@ -157,11 +157,11 @@ class QuestionRun:
 
     # -- the state machine ---------------------------------------------------------------------
     async def run(self) -> dict[str, Any]:
-        """Annotate the question; a :class:`TeacherError` becomes a ``failed`` record with the
+        """Annotate the question; a :class:`EndpointError` becomes a ``failed`` record with the
         reason, except a fatal one (bad key, unknown model), which stops the run."""
         try:
             return await self._stages()
-        except TeacherError as exc:
+        except EndpointError as exc:
             if exc.fatal:
                 raise
             return self.record("failed", None, None, error=str(exc), error_kind=exc.kind)

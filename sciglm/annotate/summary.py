@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sciglm.annotate.client import TeacherStats
 from sciglm.annotate.stages import STAGES
+from sciglm.endpoint.client import EndpointStats
 
 COLUMNS = ["subject", "questions", *STAGES, "errors", "annotated"]
 
@@ -63,7 +63,7 @@ class AnnotateSummary:
                          _pct(n - totals["failed"], n)])
         return rows
 
-    def to_dict(self, stats: TeacherStats, cost: float | None) -> dict[str, Any]:
+    def to_dict(self, stats: EndpointStats, cost: float | None) -> dict[str, Any]:
         return {
             "questions": self.done,
             "resumed": self.resumed,

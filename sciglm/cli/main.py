@@ -45,13 +45,17 @@ class LazyGroup(click.Group):
     """A click group whose built-in commands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        _add_plugin_commands()
         names = set(self.commands) | {name for name in COMMANDS if _importable(name)}
         return sorted(names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        if cmd_name not in COMMANDS or not _importable(cmd_name):
+        if cmd_name not in COMMANDS:  # perhaps a plugin's (loaded only when one is asked for)
+            _add_plugin_commands()
+            return self.commands.get(cmd_name)
+        if not _importable(cmd_name):
             return None
         module_name, attr = COMMANDS[cmd_name][0].split(":")
         command = getattr(importlib.import_module(module_name), attr)
@@ -90,25 +94,43 @@ def cli() -> None:
     """
 
 
+_plugin_commands_added = False
+
+
 def _add_plugin_commands() -> None:
+    """Let plugins add their commands (once; only when a listing or a non-built-in asks)."""
+    global _plugin_commands_added
+    if _plugin_commands_added:
+        return
+    _plugin_commands_added = True
     from sciglm import plugins
 
     plugins.load_plugins()
-    for plugin in plugins.pm.get_plugins():
-        hook = getattr(plugin, "register_commands", None)
-        if hook is None:
-            continue
+    for impl in reversed(plugins.pm.hook.register_commands.get_hookimpls()):
         try:
-            hook(cli=cli)
+            impl.function(cli=cli)
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
-            click.echo(f"Warning: plugin {plugins.pm.get_name(plugin)!r} commands: {exc}", err=True)
+            click.echo(f"Warning: plugin {impl.plugin_name!r} commands: {exc}", err=True)
+
+
+#: Top-level modules of the ``train`` extra: a command that needs one says how to install it.
+TRAIN_EXTRA_MODULES = {"torch", "transformers", "accelerate", "deepspeed", "gguf", "sentencepiece",
+                       "fastapi", "uvicorn", "google"}
+
+
+def missing_extra_message(exc: ModuleNotFoundError, command: str) -> str | None:
+    """One line telling the user which extra to install, when ``exc`` is a missing extra module."""
+    top = (exc.name or "").split(".")[0]
+    if top not in TRAIN_EXTRA_MODULES:
+        return None
+    return (f"sciglm {command} needs {top!r}, part of the 'train' extra: "
+            "pip install 'sciglm[train]'")
 
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; known errors become one ``Error:`` line and exit status 1."""
     from sciglm.errors import SciglmError
 
-    _add_plugin_commands()
     try:
         rc = cli.main(args=argv, prog_name="sciglm", standalone_mode=False)
     except click.exceptions.Abort:
@@ -119,6 +141,13 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except SciglmError as exc:
         click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except ModuleNotFoundError as exc:
+        args = sys.argv[1:] if argv is None else argv
+        message = missing_extra_message(exc, args[0] if args else "")
+        if message is None:
+            raise
+        click.echo(f"Error: {message}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

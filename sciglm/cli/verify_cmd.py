@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,19 @@ from sciglm.io.jsonl import dumps, iter_jsonl
 from sciglm.records import VerifyItem
 from sciglm.verify.pool import DEFAULT_MEMORY_MB, VerifierPool
 from sciglm.verify.summary import VerifySummary, columns_for
+
+#: Up to this many records, workers start cold: loading every subject's libraries up front
+#: (sympy, math-verify, pint: about a second) would cost more than the checks themselves.
+COLD_START_ITEMS = 16
+
+
+def count_lines(path: str) -> int:
+    """Non-empty lines of ``path`` (0 when it cannot be read: reading it reports why)."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 0
 
 
 def load_items(
@@ -100,15 +114,15 @@ def verify(
         )
     summary = VerifySummary()
     started = time.monotonic()
-    items = load_items(input_path, subject, skip_invalid, summary)
-
-    sink: IO[str]
-    sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    # Workers start in the background while the records are read and checked.
+    count = count_lines(input_path)
+    pool = VerifierPool(min(workers or os.cpu_count() or 1, max(1, count)), timeout, memory_mb,
+                        warm=count > COLD_START_ITEMS)
+    sink: IO[str] | None = None
     try:
-        with (
-            VerifierPool(workers, timeout, memory_mb) as pool,
-            progress_bar("verify", len(items)) as bar,
-        ):
+        items = load_items(input_path, subject, skip_invalid, summary)
+        sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+        with progress_bar("verify", len(items)) as bar:
             futures = [pool.submit(item) for item in items]
             for item, future in zip(items, futures, strict=True):
                 verdict = future.result()
@@ -117,7 +131,8 @@ def verify(
                 sink.flush()
                 bar.advance()
     finally:
-        if output:
+        pool.close()
+        if output and sink is not None:
             sink.close()
     summary.wall_seconds = time.monotonic() - started
     if as_json:

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sciglm.cli.common import console
 from sciglm.errors import SciglmError
+from sciglm.progress import console
 from sciglm.train import curves, memory
 from sciglm.train.config import TrainConfig, save_config, save_recipe
 from sciglm.train.data import copy_data_card, read_records, tokenize_records

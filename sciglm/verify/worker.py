@@ -1,7 +1,8 @@
 """The code that runs inside a verifier worker process.
 
 Imported by the fork server before any worker forks, so the plugins (sympy, math-verify,
-pint …) are loaded once and each worker starts in milliseconds.
+pint …) are loaded once and each worker starts in milliseconds; a pool started cold (a few
+checks) skips that and each check loads what it needs.
 """
 
 from __future__ import annotations
@@ -64,11 +65,13 @@ def verify_one(item: VerifyItem) -> Verdict:
     return verdict
 
 
-def serve(conn: Connection, memory_mb: int | None) -> None:
-    """Worker main loop: receive ``(task_id, item)``, send back ``(task_id, verdict)``."""
+def serve(conn: Connection, memory_mb: int | None, warm: bool = True) -> None:
+    """Worker main loop: receive ``(task_id, item)``, send back ``(task_id, verdict)``.
+    A cold worker (``warm=False``) skips the warm-up and loads libraries as checks need them."""
     sys.setrecursionlimit(5000)
     limit_memory(memory_mb)
-    warm_up()
+    if warm:
+        warm_up()
     conn.send(("ready", None))
     while True:
         try:

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sciglm.annotate.loopback import LoopbackServer, Reply, last_user_text, ok
+from sciglm.annotate.config import AnnotateConfig
 from sciglm.annotate.questions import read_questions
-from sciglm.annotate.runner import RunOptions, annotate
+from sciglm.annotate.runner import annotate
 from sciglm.annotate.store import OutputStore
+from sciglm.endpoint.loopback import LoopbackServer, Reply, last_user_text, ok
 
 _PLAN = re.compile(r"\[(\w+):([^\]|]*)(?:\|(\w+):([^\]|]*))*\]")
 
@@ -52,9 +53,9 @@ def scripted_teacher(request: dict[str, Any], number: int, delay: float = 0.0) -
 
 def run(questions_path: Path, output: Path, server: LoopbackServer, **options: Any):
     """Annotate in this process (fork-started verifier pool, so the toy subject is seen)."""
-    defaults: dict[str, Any] = {"base_url": server.base_url, "workers": 1, "memory_mb": None,
-                                "start_method": "fork", "retry_wait": 0.01,
-                                "cache_path": output.with_name(output.name + ".cache.sqlite")}
+    defaults: dict[str, Any] = {"output": str(output), "base_url": server.base_url,
+                                "workers": 1, "memory_mb": None, "start_method": "fork",
+                                "retry_wait": 0.01}
     questions = read_questions(questions_path)
     with OutputStore(output) as store:
-        return asyncio.run(annotate(questions, store, RunOptions(**(defaults | options))))
+        return asyncio.run(annotate(questions, store, AnnotateConfig(**(defaults | options))))

@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from sciglm.annotate.loopback import LoopbackServer, Reply, ok
+from sciglm.endpoint.loopback import LoopbackServer, Reply, ok
 from sciglm.teacher import free_port
 
 from .conftest import read_records, write_questions

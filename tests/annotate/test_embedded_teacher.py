@@ -17,7 +17,8 @@ import pytest
 
 from .conftest import read_records, write_questions
 
-pytestmark = pytest.mark.slow
+# The subprocess timeouts below stay inside pytest's own (pytest-timeout would kill the run first).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1000)]
 
 SCIGLM = [sys.executable, "-m", "sciglm.cli.main"]
 QUESTIONS = [

@@ -7,8 +7,8 @@ import json
 import threading
 from pathlib import Path
 
-from sciglm.annotate.loopback import LoopbackServer, Reply, error
 from sciglm.annotate.store import drop_errors
+from sciglm.endpoint.loopback import LoopbackServer, Reply, error
 
 from .conftest import read_records, write_questions
 from .helpers import run, scripted_teacher

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sciglm.annotate.loopback import LoopbackServer
 from sciglm.annotate.stages import CORRECTED_MARKER, REFLECT_FORMAT, corrected_solution
+from sciglm.endpoint.loopback import LoopbackServer
 
 from .conftest import UNDECIDABLE, read_records, write_questions
 from .helpers import run, scripted_teacher

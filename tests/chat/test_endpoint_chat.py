@@ -51,8 +51,7 @@ def test_unknown_model_and_dead_endpoint_are_one_line_errors() -> None:
         wrong = EndpointModel(server.base_url, "nope", "key")
         with pytest.raises(SciglmError, match="model 'nope' not found"):
             wrong.generate([[{"role": "user", "content": "x"}]], GenParams())
-    dead = EndpointModel(server.base_url, "stub", "key")
-    dead.client = dead.client.with_options(max_retries=0)
+    dead = EndpointModel(server.base_url, "stub", "key", max_retries=0)
     with pytest.raises(SciglmError, match="cannot connect"):
         list(dead.stream([{"role": "user", "content": "x"}], GenParams(), threading.Event()))
 

@@ -28,6 +28,9 @@ class Misbehaving(Subject):
             bytearray(8 * 1024**3)
         if item.response == "raise":
             raise ValueError("bad input")
+        if item.response == "slow":
+            time.sleep(1.5)
+            return Verdict(True, "slow", "")
         return Verdict(item.response == item.reference, item.response, "")
 
 
@@ -114,3 +117,15 @@ def test_worker_start_up_does_not_count_against_a_check(register_plugin) -> None
     with VerifierPool(1, timeout=0.5, start_method="fork") as pool:
         (verdict,) = pool.map([VerifyItem("1", "slow_start", "a", "a")])
     assert verdict.correct is True, verdict.reason
+
+
+def test_cold_worker_first_check_gets_the_grace_later_ones_do_not(subject: None) -> None:
+    """A cold pool loads libraries during each worker's first check: that one is not cut at
+    its timeout (``COLD_GRACE``), later checks are."""
+    with VerifierPool(1, timeout=0.5, start_method="fork", warm=False) as pool:
+        first, second = pool.map(items(["slow", "slow"]))
+    assert first.correct is True
+    assert second.correct is None and second.reason == "timed out after 0.5s"
+    with VerifierPool(1, timeout=0.5, start_method="fork", warm=True) as pool:
+        (warm,) = pool.map(items(["slow"]))
+    assert warm.correct is None

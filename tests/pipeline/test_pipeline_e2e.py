@@ -14,7 +14,8 @@ import yaml
 from sciglm.io.jsonl import read_jsonl, write_jsonl
 from sciglm.pipeline.config import STAGES, sample_path
 
-pytestmark = pytest.mark.slow
+# The subprocess timeouts below (1800 + 300 s) stay inside pytest's own.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2200)]
 
 # Questions whose reference the embedded teacher reaches (at least with the hint).
 KEEP = {"gsm8k-test-84", "gsm8k-test-949", "math-test-3717"}

@@ -1,5 +1,6 @@
-"""The plugin host seen from a plugin author: in-process registration, pip install/uninstall,
-and a plugin that raises at import."""
+"""The plugin host seen from a plugin author: pip install/uninstall of a real distribution,
+and a plugin that raises at import.
+(In-process registration is tested in tests/core/test_registry.py.)"""
 
 from __future__ import annotations
 
@@ -12,61 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sciglm import registry
-from sciglm.hookspecs import hookimpl
-from sciglm.records import Verdict, VerifyItem
-from sciglm.subject import Subject
-
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "sciglm-units-quiz"
 BIN = Path(sys.executable).parent
 SCIGLM = str(BIN / "sciglm")
-
-
-class Parity(Subject):
-    name = "parity_demo"
-    description = "even/odd"
-
-    def verify(self, item: VerifyItem) -> Verdict:
-        said = item.response.strip().lower()
-        return Verdict(said == item.reference, said, "")
-
-
-class ParityPlugin:
-    @hookimpl
-    def register_subjects(self, register):
-        register(Parity())
-
-    @hookimpl
-    def register_loaders(self, register):
-        register("parity", lambda path: iter(()), "parity_demo", "nothing")
-
-
-class CrashingPlugin:
-    @hookimpl
-    def register_subjects(self, register):
-        raise RuntimeError("boom in register_subjects")
-
-
-def test_in_process_registration(register_plugin) -> None:
-    register_plugin(ParityPlugin(), "parity-plugin")
-    subject = registry.get_subject("parity_demo")
-    assert subject.verify(VerifyItem("1", "parity_demo", "Even", "even")).correct is True
-    assert registry.get_loader("parity").subject == "parity_demo"
-    row = next(r for r in registry.describe_plugins() if r["subject"] == "parity_demo")
-    assert row["plugin"] == "parity-plugin" and row["package"] == "(registered in process)"
-
-
-def test_failing_hook_is_reported_and_others_still_work(register_plugin) -> None:
-    from sciglm import plugins
-
-    before = len(plugins.failures)
-    register_plugin(CrashingPlugin(), "crashing-plugin")
-    register_plugin(ParityPlugin(), "parity-plugin")
-    assert "parity_demo" in registry.subjects()
-    new = plugins.failures[before:]
-    assert [f.name for f in new] == ["crashing-plugin"] and "boom" in new[0].error
-    del plugins.failures[before:]
 
 
 def _pip(*args: str) -> None:

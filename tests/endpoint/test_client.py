@@ -1,4 +1,4 @@
-"""The teacher client against a real HTTP server on loopback: retries, limits, cache."""
+"""The endpoint client against a real HTTP server on loopback: retries, stalls, limits, cache."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sciglm.annotate.cache import ResponseCache
-from sciglm.annotate.client import RetryPolicy, TeacherClient, TeacherError, retry_after_seconds
-from sciglm.annotate.loopback import LoopbackServer, Reply, error, ok
+from sciglm.endpoint.cache import ResponseCache
+from sciglm.endpoint.client import EndpointClient, EndpointError, RetryPolicy, retry_after_seconds
+from sciglm.endpoint.loopback import LoopbackServer, Reply, chat_body, error, ok, text_body
 
 MESSAGES = [{"role": "user", "content": "What is 1+1?"}]
 PARAMS = {"temperature": 0.0, "max_tokens": 16}
@@ -28,7 +28,7 @@ def scripted(*replies: Reply):
 
 
 async def ask(server: LoopbackServer, retries: int = 4, timeout: float = 5.0, **kw):
-    client = TeacherClient(server.base_url, "sk-test", request_timeout=timeout,
+    client = EndpointClient(server.base_url, "sk-test", request_timeout=timeout,
                            retry=RetryPolicy(max_retries=retries, base_delay=0.01), **kw)
     try:
         return await client.complete(MESSAGES, "loopback", PARAMS), client.stats
@@ -57,18 +57,65 @@ def test_retry_after_is_honoured():
         assert time.monotonic() - started >= 0.6
 
 
-def test_a_stalled_request_times_out_and_is_retried():
+def test_a_request_never_answered_is_retried_after_the_idle_timeout():
+    """A connection that takes the request and sends nothing costs the idle timeout, not the
+    (much longer) request timeout."""
+    with LoopbackServer(scripted(Reply(action="stall", delay=20.0, kind="stall"))) as server:
+        started = time.monotonic()
+        completion, stats = asyncio.run(ask(server, timeout=60.0, idle_timeout=0.5))
+        elapsed = time.monotonic() - started
+    assert completion.text.endswith("\\boxed{2}.")
+    assert stats.retries == {"stall": 1}
+    assert elapsed < 10
+
+
+def test_a_stream_that_stalls_midway_is_retried():
+    stall = Reply(200, chat_body("The answer is \\boxed{3}."), action="stall_stream", delay=20.0,
+                  kind="stall_midway")
+    with LoopbackServer(scripted(stall)) as server:
+        completion, stats = asyncio.run(ask(server, timeout=60.0, idle_timeout=0.5))
+    assert completion.text == "The answer is \\boxed{2}."
+    assert stats.retries == {"stall": 1}
+    assert server.counts == {"stall_midway": 1, "ok": 1}
+
+
+def test_a_long_generation_that_keeps_streaming_lives():
+    """Pieces every 0.2 s for longer than the idle timeout in all: no retry."""
+    slow = Reply(200, chat_body(" ".join(f"w{i}" for i in range(12))), piece_delay=0.2,
+                 kind="slow")
+    with LoopbackServer(scripted(slow)) as server:
+        completion, stats = asyncio.run(ask(server, timeout=60.0, idle_timeout=0.6))
+    assert completion.text == " ".join(f"w{i}" for i in range(12))
+    assert completion.completion_tokens == 5 and stats.retries == {}
+
+
+def test_without_streaming_a_stall_costs_the_request_timeout():
     with LoopbackServer(scripted(Reply(action="stall", delay=3.0, kind="stall"))) as server:
         started = time.monotonic()
-        completion, stats = asyncio.run(ask(server, timeout=0.5))
+        completion, stats = asyncio.run(ask(server, timeout=0.5, stream=False))
     assert completion.text.endswith("\\boxed{2}.")
     assert stats.retries == {"timeout": 1}
     assert time.monotonic() - started < 2.5
 
 
+def test_raw_text_completions_are_sent_as_given():
+    async def one(server):
+        client = EndpointClient(server.base_url, "k")
+        try:
+            return await client.complete_text("[Round 1]\n\n问：1+1?\n\n答：", "loopback",
+                                              PARAMS)
+        finally:
+            await client.close()
+
+    with LoopbackServer(lambda request, n: Reply(200, text_body("2"))) as server:
+        completion = asyncio.run(one(server))
+    assert completion.text == "2"
+    assert server.requests[0]["prompt"] == "[Round 1]\n\n问：1+1?\n\n答："
+
+
 def test_retries_run_out_with_the_reason():
     with LoopbackServer(lambda request, n: error(500)) as server:
-        with pytest.raises(TeacherError, match=r"after 3 attempts: HTTP 500") as caught:
+        with pytest.raises(EndpointError, match=r"after 3 attempts: HTTP 500") as caught:
             asyncio.run(ask(server, retries=2))
     assert caught.value.kind == "5xx" and not caught.value.fatal
     assert server.counts["500"] == 3
@@ -77,7 +124,7 @@ def test_retries_run_out_with_the_reason():
 @pytest.mark.parametrize(("status", "fatal"), [(401, True), (404, True), (400, False)])
 def test_client_errors_are_not_retried(status, fatal):
     with LoopbackServer(lambda request, n: error(status)) as server:
-        with pytest.raises(TeacherError, match=f"HTTP {status}") as caught:
+        with pytest.raises(EndpointError, match=f"HTTP {status}") as caught:
             asyncio.run(ask(server))
     assert caught.value.fatal is fatal
     assert server.counts[str(status)] == 1
@@ -85,7 +132,7 @@ def test_client_errors_are_not_retried(status, fatal):
 
 def test_concurrency_limit_caps_requests_in_flight():
     async def many(server):
-        client = TeacherClient(server.base_url, "k", concurrency=3)
+        client = EndpointClient(server.base_url, "k", concurrency=3)
         try:
             await asyncio.gather(*(client.complete([{"role": "user", "content": str(i)}],
                                                    "loopback", PARAMS) for i in range(12)))

@@ -1,0 +1,115 @@
+"""One config dataclass per command; its click options are derived from the dataclass.
+
+A field declared with :func:`option` carries its help text (and, where needed, the flag name,
+bounds or choices) in its metadata; :func:`click_options` turns every such field into a click
+option with the field's default, and :func:`from_values` builds the dataclass back from what
+click parsed. A default or a help text lives in one place: the dataclass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+_MISSING = dataclasses.MISSING
+
+
+def option(
+    default: Any = _MISSING,
+    help: str = "",  # noqa: A002 - click's name
+    *,
+    flag: str | None = None,
+    short: str | None = None,
+    min: float | None = None,  # noqa: A002
+    max: float | None = None,  # noqa: A002
+    choices: tuple[str, ...] | None = None,
+    path: bool = False,
+    negatable: bool = False,
+    default_factory: Callable[[], Any] | None = None,
+) -> Any:
+    """A dataclass field that is also a command-line option.
+
+    ``flag`` overrides ``--field-name``; ``short`` adds e.g. ``-o``; ``min``/``max`` bound
+    numbers; ``choices`` restricts strings; ``negatable`` makes a bool ``--x/--no-x``.
+    """
+    metadata = {"cli": {"help": help, "flag": flag, "short": short, "min": min, "max": max,
+                        "choices": choices, "path": path, "negatable": negatable}}
+    if default_factory is not None:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def _base_type(annotation: Any) -> tuple[type, bool]:
+    """``(type, optional)`` of a field annotation such as ``int | None``."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0], True
+    return annotation, False
+
+
+def _click_type(base: type, spec: dict[str, Any]) -> Any:
+    if spec["choices"]:
+        return click.Choice(list(spec["choices"]))
+    if spec["path"]:
+        return click.Path()
+    if base is int:
+        if spec["min"] is not None or spec["max"] is not None:
+            return click.IntRange(spec["min"], spec["max"])
+        return click.INT
+    if base is float:
+        if spec["min"] is not None or spec["max"] is not None:
+            return click.FloatRange(spec["min"], spec["max"])
+        return click.FLOAT
+    return click.STRING
+
+
+def click_options(cls: type) -> Callable[[F], F]:
+    """A decorator adding one click option per :func:`option` field of dataclass ``cls``."""
+    hints = typing.get_type_hints(cls)
+    decorators = []
+    for field in dataclasses.fields(cls):
+        spec = field.metadata.get("cli")
+        if spec is None:
+            continue
+        base, _ = _base_type(hints[field.name])
+        name = spec["flag"] or "--" + field.name.replace("_", "-")
+        default = field.default
+        if field.default_factory is not _MISSING:
+            default = field.default_factory()
+        names = [name] + ([spec["short"]] if spec["short"] else [])
+        kwargs: dict[str, Any] = {"help": spec["help"]}
+        if base is bool:
+            if spec["negatable"]:
+                names[0] = f"{name}/--no-{name[2:]}"
+                kwargs.update(default=default, show_default=True)
+            else:
+                kwargs.update(is_flag=True, default=default)
+        else:
+            kwargs.update(type=_click_type(base, spec), default=default,
+                          show_default=default is not None and default != "")
+            if default is _MISSING:
+                kwargs.update(required=True, default=None, show_default=False)
+        decorators.append(click.option(*names, field.name, **kwargs))
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+def from_values(cls: type[T], values: dict[str, Any], **overrides: Any) -> T:
+    """An instance of ``cls`` from parsed option values (other keys ignored) and overrides."""
+    names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    chosen = {k: v for k, v in values.items() if k in names}
+    return cls(**(chosen | overrides))
