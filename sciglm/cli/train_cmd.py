@@ -43,8 +43,9 @@ def config_from_options(ctx: click.Context, config_file: str | None,
 
 @click.command()
 @click.option("--data", help="Mixture folder (train.jsonl or saved datasets) or a JSONL file.")
-@click.option("-o", "--output", type=click.Path(file_okay=False),
-              help="Run folder (checkpoints, final/).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Run folder (checkpoints, final/); with --dry-run, where the rendered "
+                   "examples go (F.jsonl or OUTPUT/rendered.jsonl).")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True,
               help="HF folder or hub id; 'embedded' for the bundled SmolLM2-135M.")
 @click.option("--deepspeed", type=click.Path(dir_okay=False, exists=True),
@@ -112,7 +113,8 @@ def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: b
     last OUTPUT/checkpoint-N automatically. Writes OUTPUT/train_config.yaml (every option, git
     revision, library versions), sciglm-recipe.json (also in final/), data_card.md, curves.csv
     and curves.png. --dry-run shows the plan and what the model trains on (token ids, which
-    tokens carry loss) without training; `sciglm render -o F.jsonl` saves it.
+    tokens carry loss) without training, and writes those examples as JSONL to --output
+    (F.jsonl, or OUTPUT/rendered.jsonl for a folder).
 
     \b
     Examples:
@@ -140,12 +142,21 @@ def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: b
 
 
 def _dry_run(config: TrainConfig, show: int, as_json: bool) -> None:
-    """The step plan (stderr, or JSON on stdout) and the first ``show`` rendered examples."""
+    """The step plan (stderr, or JSON on stdout) and the first ``show`` rendered examples,
+    also written as JSONL to ``--output`` (a ``.jsonl`` file, else ``OUTPUT/rendered.jsonl``)."""
+    from pathlib import Path
+
+    from sciglm.io.jsonl import write_jsonl
     from sciglm.train.render import describe_plan, dry_run, format_example
 
     if not config.data:
         raise click.UsageError("--dry-run needs --data")
     plan, examples = dry_run(config, show, int(os.environ.get("WORLD_SIZE", "1")))
+    if config.output:
+        target = Path(config.output)
+        target = target if target.suffix == ".jsonl" else target / "rendered.jsonl"
+        write_jsonl(target, examples)
+        console.print(f"wrote {len(examples)} rendered example(s) to {target}")
     if as_json:
         print_json({"plan": plan, "examples": examples})
         return

@@ -205,9 +205,12 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 def test_cli_dry_run_and_render(gsm8k_mix, tiny_model_dir, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("WORLD_SIZE", raising=False)
     code, out, err = run_cli(["train", "--recipe", "sciglm", "--data", str(gsm8k_mix), "--model",
-                              str(tiny_model_dir), "--dry-run", "--show", "1", "--json"], capsys)
+                              str(tiny_model_dir), "--dry-run", "--show", "1", "--json",
+                              "--output", str(tmp_path / "shown.jsonl")], capsys)
     assert code == 0, err
     result = json.loads(out)
+    saved = [json.loads(line) for line in (tmp_path / "shown.jsonl").read_text().splitlines()]
+    assert saved == result["examples"]
     assert result["plan"]["optimizer_steps"] == 4 and result["plan"]["accumulation"] == 8
     (example,) = result["examples"]
     assert example["length"] == 641 and len(example["loss_mask"]) == 641
