@@ -4,13 +4,14 @@
 # gradient checkpointing, 32 examples per optimizer step on any number of GPUs (accumulation
 # derived), DeepSpeed ZeRO-2 like the original training/deepspeed.json (DS_CONFIG=
 # training/ds_zero3_offload.json where 4 GPUs cannot hold it: the memory check says so).
-#   MODEL=models/chatglm3-6b-base-glm DATA=mix/ bash training/finetune_sciglm.sh
+#   DATA=mix/ bash training/finetune_sciglm.sh
+# MODEL defaults to THUDM/chatglm3-6b-base (fetched and converted once on first use).
 # NUM_GPUS (default 4, as the original), DS_CONFIG and OUTPUT may be set; any `sciglm train`
 # option may follow. To see the plan and the rendered examples first, without GPUs:
-#   WORLD_SIZE=4 sciglm train --recipe sciglm --data mix/ --model MODEL --dry-run --show 2
+#   WORLD_SIZE=4 sciglm train --recipe sciglm --data mix/ --dry-run --show 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${MODEL:?set MODEL to the converted ChatGLM3-6B-Base folder (sciglm convert chatglm3)}"
+MODEL=${MODEL:-THUDM/chatglm3-6b-base}
 : "${DATA:?set DATA to the SciInstruct mixture folder or its train.jsonl}"
 export NUM_GPUS=${NUM_GPUS:-4}
 export DS_CONFIG=${DS_CONFIG:-training/ds_zero2.json}

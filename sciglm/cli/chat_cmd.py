@@ -11,7 +11,8 @@ from sciglm.generation.base import GenParams
 
 @click.command()
 @click.option("--model", "model_name", default=None,
-              help="Local Hugging Face folder, 'embedded' (default), or the endpoint's model name.")
+              help="'embedded' (default), a local folder, a Hub id or catalogue name "
+                   "(e.g. zd21/SciGLM-6B; see `sciglm models`), or the endpoint's model name.")
 @click.option("--base-url", default=None,
               help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 "
                    "(key: $OPENAI_API_KEY).")
@@ -36,6 +37,7 @@ def chat(model_name: str | None, base_url: str | None, system: str | None, subje
     Examples:
       sciglm chat                                   # the embedded SmolLM2-135M
       sciglm chat --model run/final --system "You are a physics tutor."
+      sciglm chat --model zd21/SciGLM-6B                 # fetched + converted on first use
       sciglm chat --base-url http://localhost:8000/v1 --model Qwen2.5-7B-Instruct
     """
     from sciglm.chat.app import ChatApp

@@ -14,6 +14,7 @@ from sciglm import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "plugins": ("sciglm.cli.plugins_cmd:plugins_cmd", "List installed subject plugins."),
     "questions": ("sciglm.cli.questions_cmd:questions", "Load and show normalized questions."),
+    "data": ("sciglm.cli.data_cmd:data", "List, inspect and download the public data sets."),
     "verify": (
         "sciglm.cli.verify_cmd:verify",
         "Check model answers and proofs against references.",
@@ -35,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("sciglm.cli.train_cmd:train", "Fine-tune a causal LM with Transformers + DeepSpeed."),
     "render": ("sciglm.cli.render_cmd:render", "Show training examples as a recipe renders them."),
     "convert": ("sciglm.cli.convert_cmd:convert", "Convert checkpoints (ChatGLM3 to native GLM)."),
+    "models": ("sciglm.cli.models_cmd:models", "Model catalogue, fetching, converted-model cache."),
     "chat": ("sciglm.cli.chat_cmd:chat", "Chat with a local model or an endpoint in the terminal."),
     "eval": ("sciglm.cli.eval_cmd:eval_cmd", "Evaluate a model on the paper's benchmarks."),
     "pipeline": ("sciglm.cli.pipeline_cmd:pipeline", "Run the whole pipeline end to end."),
@@ -81,7 +83,10 @@ def _importable(name: str) -> bool:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sciglm")
-def cli() -> None:
+@click.option("--no-convert", is_flag=True, envvar="SCIGLM_NO_CONVERT",
+              help="Use original ChatGLM checkpoints as they are (remote code) instead of "
+                   "converting them once into the cache.")
+def cli(no_convert: bool) -> None:
     """sciglm: build scientific-reasoning language models the SciGLM way.
 
     \b
@@ -92,6 +97,10 @@ def cli() -> None:
       sciglm mix --input math=kept.jsonl --output mix/
       sciglm train --data mix/ --output run/ && sciglm eval --model run/final --benchmark gsm8k
     """
+    if no_convert:  # read by sciglm.models.resolve in this process and in launched ranks
+        import os
+
+        os.environ["SCIGLM_NO_CONVERT"] = "1"
 
 
 _plugin_commands_added = False

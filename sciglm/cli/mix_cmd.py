@@ -60,7 +60,9 @@ def _lengths(values: list[int]) -> dict[str, int]:
 @click.command()
 @click.option("--input", "input_specs", multiple=True, required=True, metavar="[SUBJECT=]PATH",
               help="Filtered records of one subject (repeatable; a subject may repeat); a bare "
-                   "PATH uses each record's own 'subject' field.")
+                   "PATH uses each record's own 'subject' field. 'sciinstruct' (or "
+                   "'hf:zd21/SciInstruct', 'sciinstruct:cn_math') or a released .json file adds "
+                   "the released SciInstruct, subject from the file name.")
 @click.option("--weights", default=None, metavar="S=W,...",
               help="Per-subject multipliers: 2 = every example twice, 0.5 = a random half.")
 @click.option("--general", "general_path", type=click.Path(dir_okay=False),
@@ -89,18 +91,30 @@ def mix(input_specs: tuple[str, ...], weights: str | None, general_path: str | N
       sciglm mix --input math=math.kept.jsonl --input physics=phys.kept.jsonl \\
           --weights math=1,physics=2 --seed 1 --output mix/
       sciglm mix --input math=kept.jsonl --general chat.jsonl --general-ratio 0.2 -o mix/
+      sciglm mix --input sciinstruct --input math=kept.jsonl -o mix/
     """
     from sciglm.cli.filter_cmd import eval_sets_from_options
     from sciglm.data.annotated import iter_annotated
     from sciglm.data.card import counts, plot_counts, plot_lengths, render
     from sciglm.data.decontam import NgramIndex
     from sciglm.data.dedup import DedupConfig
-    from sciglm.data.mix import load_general, load_rows, parse_weights, row_from_record
+    from sciglm.data.mix import (
+        expand_input,
+        load_general,
+        load_rows,
+        parse_weights,
+        row_from_record,
+    )
     from sciglm.data.mix import mix as do_mix
     from sciglm.data.pipeline import FilterConfig, run_filter
     from sciglm.io.jsonl import write_jsonl
 
-    pairs = _inputs(input_specs)
+    out = Path(output)
+    pairs, released = [], []
+    for subject, spec in _inputs(input_specs):
+        expanded, provenance = expand_input(subject, spec, out / "inputs")
+        pairs += expanded
+        released += [provenance] if provenance else []
     weight_map = parse_weights(weights)
     if general_ratio < 0 or (general_ratio and not general_path):
         raise SciglmError("--general-ratio needs --general and must be >= 0")
@@ -125,7 +139,6 @@ def mix(input_specs: tuple[str, ...], weights: str | None, general_path: str | N
                                                                 Path(item.path).stem))
     result = do_mix(by_subject, weight_map, general, general_ratio, seed)
 
-    out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     write_jsonl(out / "train.jsonl", [{"content": r.content, "summary": r.summary}
                                       for r in result.rows])
@@ -143,7 +156,7 @@ def mix(input_specs: tuple[str, ...], weights: str | None, general_path: str | N
     mixed = report.to_dict()
     stats = {
         "command": "sciglm " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
-        "seed": seed, "total": len(result.rows), "counts": table,
+        "seed": seed, "total": len(result.rows), "counts": table, "released_inputs": released,
         "available": result.available, "selected": result.selected,
         "weights": {s: weight_map.get(s, 1.0) for s in by_subject},
         "lengths": {"content": _lengths([len(r.content) for r in result.rows]),

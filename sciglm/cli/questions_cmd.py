@@ -22,8 +22,44 @@ def parse_source(spec: str) -> tuple[str, str]:
     return name, path
 
 
+def catalog_spec(spec: str) -> tuple[str, str | None] | None:
+    """``gsm8k`` / ``math:test500`` / ``hf:openai/gsm8k`` → (catalogue name, split), when
+    ``spec`` names a catalogue set rather than a file on disk; else ``None``."""
+    from pathlib import Path
+
+    from sciglm.catalog.data import get_source, is_source_name
+
+    if Path(spec).exists():
+        return None
+    if is_source_name(spec):
+        return get_source(spec).name, None
+    name, sep, split = spec.rpartition(":")
+    if sep and is_source_name(name) and split in get_source(name).splits:
+        return get_source(name).name, split
+    return None
+
+
+def _catalog_questions(name: str, split: str | None, subject: str | None):
+    from sciglm.catalog.data import get_source, local_file
+
+    source = get_source(name)
+    path = local_file(source, split or source.default_split)
+    if source.loader is None:
+        raise SciglmError(f"{name}: no question loader for this set; read {path} as a plain "
+                          "file with --subject and --field OURS=THEIRS")
+    questions = registry.get_loader(source.loader).loader(path)
+    if subject:
+        registry.get_subject(subject)
+        questions = (q for q in questions if q.subject == subject)
+    return questions
+
+
 def load_questions(spec: str, subject: str | None, fields: dict[str, str] | None = None):
-    """Questions from ``--source NAME:PATH`` (named loader) or a plain file with a field mapping."""
+    """Questions from ``--source NAME`` (a catalogue set, fetched if needed), ``NAME:PATH``
+    (named loader) or a plain file with a field mapping."""
+    named = catalog_spec(spec)
+    if named is not None:
+        return _catalog_questions(named[0], named[1], subject)
     name, path = parse_source(spec)
     if name == "file":
         if not subject:
@@ -44,8 +80,9 @@ def load_questions(spec: str, subject: str | None, fields: dict[str, str] | None
     "sources",
     multiple=True,
     required=True,
-    help="NAME:PATH with a named loader (gsm8k, math, scibench, theoremqa, scieval, "
-    "gaokao, minif2f …) or a plain JSONL/JSON/CSV/Parquet path.",
+    help="A catalogue set (gsm8k, math, math:test500, scibench, theoremqa, scieval, gaokao, "
+    "minif2f …; see 'sciglm data list'), NAME:PATH with a named loader, or a plain "
+    "JSONL/JSON/CSV/Parquet path.",
 )
 @click.option("--subject", help="Keep only this subject (required for a plain file).")
 @click.option(
@@ -66,9 +103,14 @@ def questions(
 ) -> None:
     """Load questions and show them in sciglm's normalized form.
 
+    A catalogue name is read from the mirror in $SCIGLM_DATA or the cache, and downloaded
+    into the cache when it is in neither (see 'sciglm data').
+
     \b
     Examples:
-      sciglm questions --subject math --source gsm8k:../shared/data/gsm8k/test.jsonl --limit 5
+      sciglm questions --source gsm8k --limit 5
+      sciglm questions --source scibench --subject physics --jsonl
+      sciglm questions --source gsm8k:mirror/gsm8k/test.jsonl --limit 5
       sciglm questions --source mine.csv --subject physics \
         --field question=text --field reference=ans
     """

@@ -21,7 +21,8 @@ def teacher() -> None:
 
 
 @teacher.command()
-@click.option("--model", help="Model folder to serve (default: the embedded SmolLM2-135M).")
+@click.option("--model", help="Model to serve: a folder, Hub id or catalogue name (see `sciglm "
+                               "models`; default: the embedded SmolLM2-135M).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: a free one).")
 @click.option("--ready-timeout", type=float, default=300.0, show_default=True,
               help="Seconds to wait for the model to load.")

@@ -3,6 +3,7 @@ the original SciInstruct format (``{"content", "summary"}``) and as an HF ``data
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,3 +135,97 @@ def mix(by_subject: dict[str, list[MixRow]], weights: dict[str, float],
         result.rows.extend(rng.sample(general, take))
     rng.shuffle(result.rows)
     return result
+
+
+# --- released instruction sets (SciInstruct) as mixture inputs ------------------------------
+
+#: SciInstruct file stem → subject (the released files are split by subject).
+INSTRUCTION_SUBJECTS = {"train_cn_math": "math", "train_en_phy_chem": "physics_chemistry",
+                        "train_lean": "lean"}
+
+
+def subject_from_file(path: str | Path) -> str:
+    """The subject a released file's name says: ``train_cn_math.json`` → ``math``."""
+    stem = Path(path).name.split(".")[0]
+    return INSTRUCTION_SUBJECTS.get(stem, stem.removeprefix("train_"))
+
+
+def is_instruction_file(path: str | Path) -> bool:
+    """A file in the released SciInstruct form (``{"content", "summary"}``; a ``.json`` array or
+    JSON lines) rather than annotated records (``question``/``response``)."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    with open(path, encoding="utf-8") as handle:
+        head = handle.read(4096).lstrip()
+    if head.startswith("["):
+        return True
+    first = head.split("\n", 1)[0]
+    return '"content"' in first and '"question"' not in first
+
+
+def instruction_records(path: str | Path, provenance: str) -> list[dict[str, Any]]:
+    """Annotated-style records (``question``/``response``) from a released instruction file;
+    ``provenance`` (e.g. ``zd21/SciInstruct@098a7e88a938:train_cn_math.json``) is kept as each
+    record's ``source``. A record without ``content`` or ``summary`` stops at file:row."""
+    from sciglm.data.hub import read_json_records
+
+    path = Path(path)
+    subject = subject_from_file(path)
+    records = []
+    for number, row in enumerate(read_json_records(path), start=1):
+        for key in ("content", "summary"):
+            if not isinstance(row.get(key), str) or not row[key].strip():
+                raise InputError(f"row {number}: missing field {key!r}", str(path))
+        records.append({
+            "id": f"{Path(path).name.split('.')[0]}-{number}", "subject": subject,
+            "question": row["content"], "response": row["summary"], "source": provenance,
+            "stage": "released", "correct": None,
+            "teacher": {"base_url": None, "model": provenance, "parameters": {}},
+            "original_subject": row.get("subject")})
+    if not records:
+        raise InputError("no records", str(path))
+    return records
+
+
+def expand_input(subject: str | None, spec: str, workdir: Path
+                 ) -> tuple[list[tuple[str | None, str]], dict[str, Any] | None]:
+    """One ``--input`` → ``(subject, annotated JSONL path)`` pairs, and its provenance.
+
+    A catalogue name (``sciinstruct``, ``sciinstruct:cn_math``, ``hf:zd21/SciInstruct``) is
+    fetched like every public set and each released file converted into ``workdir``; so is a
+    released file given by path. Anything else passes through unchanged.
+    """
+    from sciglm.catalog.data import get_source, is_source_name, local_file
+
+    pairs: list[tuple[str | None, Path, str]] = []
+    provenance: dict[str, Any] = {}
+    name, sep, split = spec.rpartition(":")
+    if not Path(spec).exists() and (is_source_name(spec) or (sep and is_source_name(name))):
+        source = get_source(spec if is_source_name(spec) else name)
+        splits = list(source.splits) if is_source_name(spec) else [split]
+        if splits[0] not in source.splits:
+            raise SciglmError(f"--input {spec}: {source.name} has no split {splits[0]!r} "
+                              f"(known: {', '.join(source.splits)})")
+        files = [local_file(source, s) for s in splits]
+        label = f"{source.hub_id or source.name}@{(source.revision or 'latest')[:12]}"
+        pairs = [(subject, f, f"{label}:{Path(f).name}") for f in files]
+        provenance = {"input": spec, "name": source.name, "origin": source.origin,
+                      "revision": source.revision, "licence": source.licence,
+                      "files": [str(f) for f in files]}
+    elif is_instruction_file(spec):
+        pairs = [(subject, Path(spec), Path(spec).name)]
+        provenance = {"input": spec, "files": [spec]}
+    else:
+        return [(subject, spec)], None
+    from sciglm.io.jsonl import write_jsonl
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    out: list[tuple[str | None, str]] = []
+    for chosen, file, label in pairs:
+        prefix = provenance.get("name") or "file-" + hashlib.sha1(
+            str(Path(file).resolve()).encode()).hexdigest()[:8]
+        target = workdir / f"{prefix}-{Path(file).name.split('.')[0]}.jsonl"
+        write_jsonl(target, instruction_records(file, label))
+        out.append((chosen, str(target)))
+    return out, provenance

@@ -2,8 +2,11 @@
 
 Used to build a mixture end to end without a teacher (``correct: true``, ``stage: reference``)::
 
-    python -m sciglm.data.reference math:../shared/data/math/test.jsonl -o math.annotated.jsonl
-    python -m sciglm.data.reference gaokao:../shared/data/gaokao-bench/gaokao_stem.jsonl -o g.jsonl
+    python -m sciglm.data.reference math gaokao -o reference.annotated.jsonl
+    python -m sciglm.data.reference math:mirror/math/test.jsonl -o math.annotated.jsonl
+
+A bare KIND reads the catalogue set of that name (from ``$SCIGLM_DATA``, the cache, or the
+Hub; see ``sciglm data``); ``KIND:PATH`` reads a local file.
 """
 
 from __future__ import annotations
@@ -66,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry: KIND:PATH ... → one annotated JSONL."""
     parser = argparse.ArgumentParser(prog="python -m sciglm.data.reference",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("sets", nargs="+", metavar="KIND:PATH", help="gsm8k, math or gaokao")
+    parser.add_argument("sets", nargs="+", metavar="KIND[:PATH]",
+                        help="gsm8k, math or gaokao; without PATH the catalogue set is read")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args(argv)
     records: list[dict[str, Any]] = []
@@ -74,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         for spec in args.sets:
             kind, sep, path = spec.partition(":")
             if not sep:
-                raise SciglmError(f"{spec!r}: expected KIND:PATH")
+                from sciglm.catalog.data import get_source, local_file
+
+                path = str(local_file(get_source(kind), get_source(kind).default_split))
             records.extend(reference_records(kind, path))
     except SciglmError as exc:
         print(f"Error: {exc}", file=sys.stderr)

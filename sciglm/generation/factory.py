@@ -16,10 +16,11 @@ def load_model(
     concurrency: int = 8,
     batch_size: int = 8,
 ) -> ChatModel:
-    """An endpoint model when ``base_url`` is given, else a local Hugging Face folder.
+    """An endpoint model when ``base_url`` is given, else a local model.
 
-    ``model`` ``None``/``"embedded"`` is the embedded SmolLM2; any other local value must be a
-    folder with a ``config.json`` (a trainer's ``OUTPUT/final``, a converted checkpoint).
+    ``model`` ``None``/``"embedded"`` is the embedded SmolLM2; otherwise a catalogue name, a Hub
+    id or a local folder, resolved by :func:`sciglm.models.resolve.resolve_model` (original
+    ChatGLM checkpoints are converted once on first use).
     """
     if base_url:
         if not model:
@@ -28,16 +29,18 @@ def load_model(
 
         key = api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
         return EndpointModel(base_url, model, key, concurrency=concurrency)
-    from sciglm.models.embedded import resolve_model
+    from sciglm.catalog.models import EMBEDDED_NAMES
+    from sciglm.models.layout import read_model_type
+    from sciglm.models.resolve import resolve_model
 
     path = Path(resolve_model(model))
-    if not path.is_dir():
+    if read_model_type(path) == "chatglm":
         raise SciglmError(
-            f"--model {model}: no such folder (give a local Hugging Face folder, 'embedded', "
-            "or --base-url URL for an OpenAI-compatible endpoint)"
-        )
-    if not (path / "config.json").exists():
-        raise SciglmError(f"{path}: not a Hugging Face model folder (no config.json)")
+            f"{path} is an original ChatGLM checkpoint (remote code) and conversion is off "
+            "(--no-convert): drop --no-convert to convert it once into the cache")
     from sciglm.generation.local import LocalModel
 
-    return LocalModel(path, batch_size=batch_size)
+    # A name (Hub id, catalogue name) labels results better than its cache folder's key.
+    named = model and model not in EMBEDDED_NAMES and not Path(model).expanduser().exists()
+    label = model if named else None
+    return LocalModel(path, batch_size=batch_size, label=label)

@@ -38,14 +38,16 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 class LocalModel:
     """A transformers model folder loaded once, used for many generations."""
 
-    def __init__(self, path: str | Path, batch_size: int = 8, device: str | None = None) -> None:
+    def __init__(self, path: str | Path, batch_size: int = 8, device: str | None = None,
+                 label: str | None = None) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
         self.path = Path(path)
-        self.label = self.path.name if self.path.name != "final" else self.path.parent.name
+        self.label = label or (self.path.name if self.path.name != "final" else
+                               self.path.parent.name)
         self.batch_size = max(1, batch_size)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         try:

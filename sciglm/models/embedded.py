@@ -63,7 +63,7 @@ def embedded_model_dir() -> Path:
 
 
 def resolve_model(name_or_path: str | None) -> str:
-    """``None``/``"embedded"`` → the embedded model's folder; anything else is returned as is."""
-    if name_or_path in (None, "", "embedded", EMBEDDED_NAME):
-        return str(embedded_model_dir())
-    return name_or_path
+    """Kept for callers of the old name: see :func:`sciglm.models.resolve.resolve_model`."""
+    from sciglm.models.resolve import resolve_model as resolve
+
+    return resolve(name_or_path)

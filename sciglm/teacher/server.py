@@ -26,7 +26,8 @@ from pathlib import Path
 from types import TracebackType
 
 from sciglm.errors import SciglmError
-from sciglm.models.embedded import cache_dir, resolve_model
+from sciglm.models.embedded import cache_dir
+from sciglm.models.resolve import resolve_model
 
 READY_TIMEOUT = 300.0  # seconds for the model to load
 LOG_TAIL = 1500  # characters of the server log shown when it fails to start

@@ -57,7 +57,12 @@ def locate_data(path: str) -> tuple[str, Path]:
 
 
 def read_records(path: str) -> list[dict[str, str]]:
-    """``[{"content", "summary"}, ...]`` from the mixture; a bad record raises ``file:line``."""
+    """``[{"content", "summary"}, ...]`` from the mixture, or from a catalogue set such as
+    ``sciinstruct`` (its released files, fetched if needed); a bad record raises ``file:line``."""
+    from sciglm.catalog.data import is_source_name, training_records
+
+    if not Path(path).exists() and is_source_name(path):
+        return [_checked(r, where, None) for where, r in training_records(path)]
     kind, where = locate_data(path)
     records: list[dict[str, str]] = []
     if kind == "jsonl":
@@ -97,6 +102,8 @@ def _checked(record: dict[str, Any], where: str, line: int | None) -> dict[str, 
 
 def find_data_card(path: str) -> Path | None:
     """The mixture's Markdown data card, if the mixture folder has one."""
+    if not Path(path).exists():
+        return None  # a catalogue set such as ``sciinstruct``: no folder to look in
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
     for name in ("data_card.md", "DATA_CARD.md", "README.md", "card.md"):
         if (folder / name).is_file():

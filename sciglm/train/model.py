@@ -6,33 +6,32 @@ from pathlib import Path
 from typing import Any
 
 from sciglm.errors import SciglmError
-from sciglm.models.embedded import resolve_model
-
-CONVERT_HINT = (
-    "download THUDM/chatglm3-6b-base, convert it with `sciglm convert chatglm3 SRC DST` and pass "
-    "--model DST; for a smoke run use --model embedded"
-)
+from sciglm.models.layout import read_model_type
+from sciglm.models.resolve import resolve_model
 
 
 def load_config(name_or_path: str, trust_remote_code: bool = False) -> tuple[str, Any]:
-    """(resolved path or hub id, transformers config); a failure names what to do instead."""
+    """(local model folder, transformers config) for a name, Hub id or folder.
+
+    Names and Hub ids are fetched and original ChatGLM checkpoints converted once (see
+    :func:`sciglm.models.resolve.resolve_model`); with ``trust_remote_code`` they are used as
+    they are. A failure names what to do instead.
+    """
     from transformers import AutoConfig
 
-    resolved = resolve_model(name_or_path)
+    resolved = resolve_model(name_or_path, convert=False if trust_remote_code else None)
+    if read_model_type(Path(resolved)) == "chatglm" and not trust_remote_code:
+        raise SciglmError(
+            f"{resolved} is an original ChatGLM checkpoint (remote code, breaks on transformers >= "
+            "4.45) and conversion is off (--no-convert): drop --no-convert to convert it once "
+            "into the cache, or pass --trust-remote-code with an old transformers")
     try:
         config = AutoConfig.from_pretrained(resolved, trust_remote_code=trust_remote_code)
     except (OSError, ValueError) as exc:
-        local = Path(resolved).exists()
-        why = "is not a model folder" if local else "is not a local folder and cannot be downloaded"
-        hint = CONVERT_HINT if "chatglm" in resolved.lower() else \
-            "pass a local Hugging Face folder with --model PATH, or --model embedded"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SciglmError(f"model {name_or_path!r} {why} ({first}); {hint}") from exc
-    if config.model_type == "chatglm" and not trust_remote_code:
-        raise SciglmError(
-            f"{resolved} is an original ChatGLM checkpoint (remote code, breaks on transformers >= "
-            "4.45): convert it with `sciglm convert chatglm3 SRC DST` and train DST, or pass "
-            "--trust-remote-code with an old transformers")
+        raise SciglmError(f"model {name_or_path!r}: {resolved} is not a model folder transformers "
+                          f"can read ({first}); pass a local Hugging Face folder with --model "
+                          "PATH, or --model embedded") from exc
     return resolved, config
 
 

@@ -11,6 +11,9 @@ import pytest
 from sciglm.cli.main import main
 from sciglm.data.mix import MixRow, mix, parse_weights, weighted
 from sciglm.errors import SciglmError
+from tests.data import test_hub_layout
+
+env = test_hub_layout.env
 
 
 def _rows(subject: str, n: int) -> list[MixRow]:
@@ -103,3 +106,37 @@ def test_card_finds_filter_report_named_with_report_option(tmp_path: Path,
         assert exit_info.value.code == 0
     card = (tmp_path / "mix" / "data_card.md").read_text()
     assert f"### {kept}" in card and "| verified | 6 | 0 | 6 |" in card
+
+
+def test_mix_reads_released_sciinstruct_with_provenance(env: Path,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    released = env / "mine" / "train_en_phy_chem.json"
+    released.parent.mkdir()
+    released.write_text(json.dumps([{"content": "Why is the sky blue? Explain with optics.",
+                                     "summary": "Rayleigh scattering favours short waves."}]))
+    out = env / "mix"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["mix", "--input", "hf:zd21/SciInstruct", "--input", f"chemistry={released}",
+              "--no-decontam", "--no-dedup", "-o", str(out), "--json"])
+    assert exit_info.value.code == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["counts"]["subject"] == {"math": 3, "physics_chemistry": 3, "chemistry": 1,
+                                          "lean": 1}
+    assert stats["released_inputs"][0]["name"] == "sciinstruct"
+    assert stats["released_inputs"][0]["licence"] == "CC-BY-4.0"
+    import datasets
+
+    rows = list(datasets.load_from_disk(str(out / "dataset")))
+    lean = next(r for r in rows if r["subject"] == "lean")
+    assert lean["source"] == "zd21/SciInstruct@098a7e88a938:train_lean.json"
+    assert lean["stage"] == "released" and lean["summary"] == "by norm_num"
+
+
+def test_mix_released_file_missing_field_names_row(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture) -> None:
+    released = tmp_path / "train_cn_math.json"
+    released.write_text(json.dumps({"content": "Q"}) + "\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["mix", "--input", str(released), "--no-decontam", "-o", str(tmp_path / "m")])
+    assert exit_info.value.code == 1
+    assert f"{released}: row 1: missing field 'summary'" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The public-set loaders on the real files in ../shared/data, and ``sciglm questions``."""
+"""The public-set loaders on the real files of the shared mirror, and ``sciglm questions``."""
 
 from __future__ import annotations
 
@@ -138,3 +138,24 @@ def test_scibench_ids_are_unique(shared_data) -> None:  # type: ignore[no-untype
     ids = [q.id for q in loader(shared_data / "scibench" / "scibench.jsonl")]
     assert len(ids) == len(set(ids)) == 580
     assert any(i.endswith("#2") for i in ids)
+
+
+def test_questions_cli_by_catalogue_name(shared_data: Path, tmp_path: Path) -> None:
+    """``--source NAME[:SPLIT]`` reads the set from the mirror in $SCIGLM_DATA, no path needed."""
+    import os
+
+    env = os.environ | {"SCIGLM_DATA": str(shared_data), "HF_HOME": str(tmp_path / "hf"),
+                        "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run(
+        [SCIGLM, "questions", "--source", "math:test500", "--source", "gsm8k",
+         "--source", "scibench", "--subject", "math", "--jsonl"],
+        capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    sources = collections.Counter(r["source"] for r in rows)
+    assert sources["math"] == 500 and sources["gsm8k"] == 1319
+    assert 0 < sources["scibench"] < 580
+    result = subprocess.run([SCIGLM, "questions", "--source", "mmlu"], capture_output=True,
+                            text=True, timeout=60, env=env)
+    assert result.returncode == 1
+    assert "mmlu: no question loader" in result.stderr and "mmlu/test.jsonl" in result.stderr

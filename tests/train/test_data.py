@@ -76,7 +76,7 @@ def test_cli_default_model_unavailable_suggests_alternatives(
     assert code == 1
     line = [x for x in err.splitlines() if x.startswith("Error:")][0]
     assert "THUDM/chatglm3-6b-base" in line and "--model embedded" in line
-    assert "sciglm convert chatglm3" in line
+    assert "hf download THUDM/chatglm3-6b-base --revision" in line  # converted on first use
 
 
 def test_cli_deepspeed_config_contradicting_flags(

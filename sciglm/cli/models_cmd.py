@@ -1,0 +1,127 @@
+"""``sciglm models``: the model catalogue, fetching a model ahead of time, and the cache of
+converted ChatGLM checkpoints (list, remove)."""
+
+from __future__ import annotations
+
+import shutil
+
+import click
+
+from sciglm.cli.common import console, print_json, print_table
+from sciglm.errors import SciglmError
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"  # pragma: no cover
+
+
+@click.group()
+def models() -> None:
+    """Models by name: the catalogue, fetching, and converted checkpoints in the cache.
+
+    Any command's --model takes a catalogue name (sciglm-6b), a Hub id (THUDM/chatglm3-6b-base,
+    pinned; ID@REVISION for another revision) or a local folder. Original ChatGLM2/3 checkpoints
+    are converted to native GlmForCausalLM once, on first use, into
+    $SCIGLM_CACHE/models/converted (default ~/.cache/sciglm); `sciglm --no-convert …` turns
+    that off.
+
+    \b
+    Examples:
+      sciglm models catalog
+      sciglm models fetch THUDM/chatglm3-6b-base     # download + convert now (e.g. before a launch)
+      sciglm models list --json
+      sciglm models rm zd21/SciGLM-6B
+    """
+
+
+@models.command("catalog")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON on stdout.")
+def catalog_cmd(as_json: bool) -> None:
+    """The models sciglm knows by name: Hub id, pinned revision, layout, licence."""
+    from dataclasses import asdict
+
+    from sciglm.catalog.models import CATALOG
+
+    if as_json:
+        print_json([asdict(s) for s in CATALOG.values()])
+        return
+    print_table("sciglm model catalogue (--json for layout and citation)",
+                ["name", "hub id", "revision", "licence"],
+                [[s.name, s.hub_id, s.revision[:12], s.licence] for s in CATALOG.values()])
+
+
+@models.command("fetch")
+@click.argument("name")
+def fetch_cmd(name: str) -> None:
+    """Download NAME (and convert it if it is an original ChatGLM checkpoint); print the local
+    folder that commands will load.
+
+    \b
+    Example:
+      sciglm models fetch zd21/SciGLM-6B
+    """
+    from sciglm.models.resolve import resolve_model
+
+    click.echo(resolve_model(name))
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON on stdout.")
+def list_cmd(as_json: bool) -> None:
+    """Converted checkpoints in the cache: source, revision, size, converter version.
+
+    \b
+    Example:
+      sciglm models list
+    """
+    from sciglm.models import cache
+
+    found = cache.entries()
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        console.print(f"no converted models in {cache.root()}")
+        return
+    print_table(f"converted models in {cache.root()} (--json for keys and paths)",
+                ["source", "revision", "size", "converter", "converted"],
+                [[e.get("source"), str(e.get("revision", ""))[:12],
+                  _size(int(e.get("size_bytes", 0))), e.get("converter_version"),
+                  str(e.get("converted_at", ""))[:10]] for e in found])
+
+
+@models.command("rm")
+@click.argument("names", nargs=-1)
+@click.option("--all", "remove_all", is_flag=True, help="Remove every converted model.")
+def rm_cmd(names: tuple[str, ...], remove_all: bool) -> None:
+    """Remove converted checkpoints by key or source (a source removes all its revisions), and
+    any conversion left unfinished by a killed process. The downloaded originals stay in the
+    Hugging Face cache.
+
+    \b
+    Examples:
+      sciglm models rm THUDM/chatglm3-6b-base
+      sciglm models rm --all
+    """
+    from sciglm.models import cache
+
+    if not names and not remove_all:
+        raise SciglmError("sciglm models rm: name a key or source (see `sciglm models list`), "
+                          "or pass --all")
+    chosen = cache.entries() if remove_all else []
+    for name in names:
+        found = cache.matching(name)
+        if not found:
+            raise SciglmError(f"sciglm models rm: no converted model {name!r} in {cache.root()} "
+                              "(see `sciglm models list`)")
+        chosen += [e for e in found if e not in chosen]
+    for entry in chosen:
+        cache.remove(entry)
+        console.print(f"removed {entry['key']} ({entry.get('source')})")
+    for partial in cache.stale_partials():
+        shutil.rmtree(partial, ignore_errors=True)
+        console.print(f"removed unfinished conversion {partial.name}")
