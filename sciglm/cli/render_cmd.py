@@ -50,7 +50,7 @@ def render(ctx: click.Context, config_file: str | None, show: int, output: str |
 
     config = config_from_options(ctx, config_file, options)
     plan, examples = dry_run(config, show, int(os.environ.get("WORLD_SIZE", "1")))
-    console.print(describe_plan(plan))
+    console.print(describe_plan(plan), soft_wrap=True)
     if output:
         write_jsonl(output, examples)
         console.print(f"wrote {len(examples)} rendered example(s) to {output}")

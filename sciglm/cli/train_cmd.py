@@ -160,6 +160,6 @@ def _dry_run(config: TrainConfig, show: int, as_json: bool) -> None:
     if as_json:
         print_json({"plan": plan, "examples": examples})
         return
-    console.print(describe_plan(plan))
+    console.print(describe_plan(plan), soft_wrap=True)
     for example in examples:
         click.echo(format_example(example))

@@ -174,7 +174,7 @@ def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
                   "gradient_accumulation_steps": config.gradient_accumulation_steps,
                   "global_batch_size": config.global_batch_size, "data": stats}
     if args.process_index == 0:
-        console.print(describe_plan(plan))
+        console.print(describe_plan(plan), soft_wrap=True)
         save_config(requested, output, run_record)
         save_recipe(config, output, world)
         copy_data_card(config.data, output)
