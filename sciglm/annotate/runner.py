@@ -219,7 +219,7 @@ async def annotate(
         params = {"temperature": config.temperature, "max_tokens": config.max_tokens}
         settings = StageSettings(
             model=model, params=params, max_reflections=config.max_reflections,
-            judge_model=judge,
+            judge_model=judge, reflect_choices=config.reflect_choices,
             teacher={"base_url": config.base_url, "model": model, "parameters": params,
                      "judge": judge, "embedded": config.embedded,
                      "batch": config.batch},

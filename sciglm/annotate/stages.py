@@ -3,10 +3,17 @@
 cot → (verify) → reflect × K → hint (when there is a reference) → failed. Where the subject
 verifier cannot decide (``null``), the optional judge model decides. Every prompt, response
 and verdict is kept in the record's ``trajectory``; tokens are counted per stage.
+
+As in the original (THUDM/SciGLM ``reflective_generation/api_gen_gpt_revise.py``), a reflection
+answers in two parts, a critique and then the corrected solution after a marker; only the
+corrected solution is verified and becomes the training target (the critique stays in the
+trajectory), and multiple-choice questions are not reflected unless ``reflect_choices``
+(a wrong letter goes straight to the hint).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +26,40 @@ from sciglm.subject import Subject
 Check = Callable[[VerifyItem], Awaitable[Verdict]]
 STAGES = ("cot", "reflect", "hint", "failed")
 
+#: What a reflection must write before its corrected solution (the original's "正确解答：").
+CORRECTED_MARKER = "Corrected solution:"
+_MARKERS = re.compile(r"(?:corrected solution\s*:|正确解答[：:])", re.IGNORECASE)
+REFLECT_FORMAT = (
+    "\n\nReply in two parts: first \"What went wrong:\" followed by your critique, then "
+    f"\"{CORRECTED_MARKER}\" followed by the complete corrected solution on its own."
+)
+NO_MARKER = (f"no '{CORRECTED_MARKER}' marker: the critique cannot be told apart from the "
+             "corrected solution")
+_CHOICE_LETTERS = set("ABCDEF ")
+
+
+def corrected_solution(response: str) -> str | None:
+    """The text after the last corrected-solution marker, or ``None`` where there is none."""
+    parts = _MARKERS.split(response)
+    if len(parts) < 2:
+        return None
+    solution = parts[-1].strip()
+    return solution or None
+
+
+def with_reflect_format(messages: list[Message]) -> list[Message]:
+    """The subject's reflect prompt with the two-part answer format asked in its last turn."""
+    out = [dict(m) for m in messages]
+    last = max(i for i, m in enumerate(out) if m["role"] == "user")
+    out[last]["content"] = out[last]["content"] + REFLECT_FORMAT
+    return out  # type: ignore[return-value]
+
+
+def is_multiple_choice(question: Question) -> bool:
+    """Choices given, or a reference that is only letters A-F (the original's ``is_choice``)."""
+    reference = (question.reference or "").strip()
+    return bool(question.choices) or (bool(reference) and set(reference) <= _CHOICE_LETTERS)
+
 
 @dataclass(frozen=True)
 class StageSettings:
@@ -28,6 +69,9 @@ class StageSettings:
     params: dict[str, Any]
     max_reflections: int = 2
     judge_model: str | None = None
+    #: Reflect multiple-choice questions too; the original did not (a wrong letter goes
+    #: straight to the hint stage).
+    reflect_choices: bool = False
     teacher: dict[str, Any] = field(default_factory=dict)
 
 
@@ -65,9 +109,14 @@ class QuestionRun:
         return completion
 
     async def attempt(
-        self, stage: str, messages: list[Message], round_: int = 0
-    ) -> tuple[str, Verdict]:
-        """Ask the teacher, verify the answer in the pool, let the judge settle a ``null``."""
+        self, stage: str, messages: list[Message], round_: int = 0,
+        target: Callable[[str], str | None] | None = None,
+    ) -> tuple[str | None, Verdict]:
+        """Ask the teacher, verify the answer in the pool, let the judge settle a ``null``.
+
+        ``target`` picks the training target out of the response (the corrected solution of a
+        reflection); it alone is verified, and where it finds nothing the verdict is ``null``.
+        """
         completion = await self._ask(stage, messages, self.settings.model)
         step: dict[str, Any] = {"stage": stage}
         if round_:
@@ -79,15 +128,22 @@ class QuestionRun:
             "cached": completion.cached,
         }
         self.trajectory.append(step)
+        text = completion.text if target is None else target(completion.text)
+        if target is not None:
+            step["target"] = text
+        if text is None:
+            verdict = Verdict(correct=None, reason=NO_MARKER)
+            step["verdict"] = verdict_dict(verdict)
+            return None, verdict
         item = VerifyItem(
-            id=self.q.id, subject=self.q.subject, response=completion.text,
+            id=self.q.id, subject=self.q.subject, response=text,
             reference=self.q.reference, question=self.q.question, choices=self.q.choices,
             extra=dict(self.q.meta),
         )
         verdict = await self.check(item)
         step["verdict"] = verdict_dict(verdict)
         if verdict.correct is None and self.settings.judge_model:
-            prompt = judge_prompt(self.q, self.subject.format_question(self.q), completion.text)
+            prompt = judge_prompt(self.q, self.subject.format_question(self.q), text)
             judged = await self._ask("judge", prompt, self.settings.judge_model)
             verdict = judged_verdict(verdict, judged.text)
             step["judge"] = {
@@ -97,7 +153,7 @@ class QuestionRun:
                 "cached": judged.cached,
                 "verdict": verdict_dict(verdict),
             }
-        return completion.text, verdict
+        return text, verdict
 
     # -- the state machine ---------------------------------------------------------------------
     async def run(self) -> dict[str, Any]:
@@ -118,12 +174,15 @@ class QuestionRun:
         if verdict.correct is None and q.reference is None and not self.settings.judge_model:
             return self.record("failed", None, None,
                                note="no reference answer and no --judge: cannot be verified")
-        for round_ in range(1, self.settings.max_reflections + 1):
-            text, verdict = await self.attempt(
-                "reflect", subject.reflect_prompt(q, text, verdict), round_
-            )
+        reflect = not is_multiple_choice(q) or self.settings.reflect_choices
+        attempt = text
+        for round_ in range(1, (self.settings.max_reflections if reflect else 0) + 1):
+            prompt = with_reflect_format(subject.reflect_prompt(q, attempt, verdict))
+            solution, verdict = await self.attempt("reflect", prompt, round_, corrected_solution)
             if verdict.correct:
-                return self.record("reflect", text, True)
+                return self.record("reflect", solution, True)
+            if solution is not None:
+                attempt = solution
         if q.reference is not None:
             text, verdict = await self.attempt("hint", subject.hint_prompt(q, q.reference))
             if verdict.correct:

@@ -55,8 +55,10 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
     """Annotate QUESTIONS with step-by-step solutions a verifier accepts.
 
     Per question: a chain-of-thought answer; if the subject's verifier finds it wrong, up to
-    --max-reflections critic-and-revise rounds with the verifier's feedback; then a last try
-    with the reference answer as a hint; an optional --judge model settles undecided checks.
+    --max-reflections critic-and-revise rounds with the verifier's feedback (the critique stays
+    in the trajectory; the solution after "Corrected solution:" is verified and kept); then a
+    last try with the reference answer as a hint; an optional --judge model settles undecided
+    checks. Multiple-choice questions skip the reflection unless --reflect-choices.
     Records carry the stage reached ("cot", "reflect", "hint" or "failed") and the whole
     trajectory. Re-running resumes; a response cache makes the re-run repeat no API call.
 

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "mix": ("sciglm.cli.mix_cmd:mix", "Build the training mixture (SciInstruct format)."),
     "train": ("sciglm.cli.train_cmd:train", "Fine-tune a causal LM with Transformers + DeepSpeed."),
+    "render": ("sciglm.cli.render_cmd:render", "Show training examples as a recipe renders them."),
     "convert": ("sciglm.cli.convert_cmd:convert", "Convert checkpoints (ChatGLM3 to native GLM)."),
     "models": ("sciglm.cli.models_cmd:models", "Model catalogue, fetching, converted-model cache."),
     "chat": ("sciglm.cli.chat_cmd:chat", "Chat with a local model or an endpoint in the terminal."),

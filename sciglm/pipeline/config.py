@@ -33,6 +33,7 @@ class TeacherConfig:
 @dataclass
 class StudentConfig:
     model: str = "embedded"
+    recipe: str = "chat"  # sciglm train --recipe: chat or sciglm (the paper's)
     deepspeed: str | None = "training/ds_zero2.json"
     max_steps: int = 8
     learning_rate: float = 1e-5

@@ -220,6 +220,8 @@ class Pipeline:
             str(self.mix_dir),
             "--model",
             s.model,
+            "--recipe",
+            s.recipe,
             "-o",
             str(self.train_dir),
             "--max-steps",

@@ -8,7 +8,7 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from sciglm.cli.common import console, progress_bar
+from sciglm.progress import console, progress_bar
 from sciglm.train import curves
 
 

@@ -1,13 +1,15 @@
-"""One dataclass that records a training run completely, with the SciGLM paper's defaults.
+"""One dataclass that records a training run completely, starting from a named recipe.
 
-It is read from flags and/or ``--config FILE.yaml`` and written back as ``OUTPUT/train_config.yaml``
-together with the git revision and library versions (see :func:`run_metadata`).
+It is built from a recipe's values (:mod:`sciglm.train.recipes`), then ``--config FILE.yaml``,
+then flags, and written back as ``OUTPUT/train_config.yaml`` together with the git revision and
+library versions (see :func:`run_metadata`); the recipe part also goes to ``sciglm-recipe.json``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+import json
 import platform
 import subprocess
 from dataclasses import dataclass, field, fields
@@ -17,19 +19,34 @@ from typing import Any
 import yaml
 
 from sciglm.errors import InputError
+from sciglm.prompt_format import RECIPE_FILE
+from sciglm.train.recipes import DEFAULT_RECIPE, get_recipe
 
 #: The paper's base model; it must be converted with ``sciglm convert chatglm3`` first.
 DEFAULT_MODEL = "THUDM/chatglm3-6b-base"
+PRECISIONS = ("auto", "auto-fp16", "bf16", "fp16", "fp32")
+PACKINGS = ("none", "batch", "bins")
+PROMPT_FORMATS = ("sciglm", "chat")
+#: Fields that describe how the model was trained, written to ``sciglm-recipe.json``.
+RECIPE_FIELDS = (
+    "prompt_format", "packing", "padding_free", "pad_to_max_length", "max_source_length",
+    "max_target_length", "learning_rate", "lr_scheduler", "warmup_steps", "epochs", "max_steps",
+    "per_device_batch_size", "global_batch_size", "gradient_accumulation_steps", "weight_decay",
+    "max_grad_norm", "precision", "gradient_checkpointing", "seed",
+)
 LIBRARIES = ("sciglm", "torch", "transformers", "accelerate", "deepspeed", "datasets", "tokenizers")
 
 
 @dataclass
 class TrainConfig:
-    """Every knob of ``sciglm train``; defaults follow SciGLM (arXiv 2401.07950)."""
+    """Every knob of ``sciglm train``. Build it with :meth:`for_recipe`; the field defaults
+    here are the ``chat`` recipe's (the paper's optimisation values, arXiv 2401.07950)."""
 
     data: str = ""
     output: str = ""
     model: str = DEFAULT_MODEL
+    recipe: str = DEFAULT_RECIPE
+    prompt_format: str = "chat"  # sciglm | chat (sciglm.prompt_format)
     deepspeed: str | None = None
     learning_rate: float = 3e-6
     lr_scheduler: str = "linear"
@@ -39,12 +56,17 @@ class TrainConfig:
     max_source_length: int = 128
     max_target_length: int = 512
     per_device_batch_size: int = 4
-    gradient_accumulation_steps: int = 2
+    #: Examples per optimizer step over all processes; accumulation is derived from it.
+    global_batch_size: int | None = 32
+    #: Fixed accumulation (then the global batch follows the world size); None: derived.
+    gradient_accumulation_steps: int | None = None
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0
-    precision: str = "auto"  # auto | bf16 | fp16 | fp32
-    packing: bool = True
-    padding_free: bool = False
+    precision: str = "auto"  # auto | auto-fp16 | bf16 | fp16 | fp32
+    #: none: one example per row; batch: each micro-batch in one row; bins: rows of many examples
+    packing: str = "batch"
+    padding_free: bool = False  # bins only: flatten a micro-batch of rows into one row
+    pad_to_max_length: bool = False  # none only: pad every row to source + target + 1
     gradient_checkpointing: bool = False
     seed: int = 42
     logging_steps: int = 1
@@ -57,10 +79,56 @@ class TrainConfig:
     check_memory: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def for_recipe(cls, values: dict[str, Any]) -> TrainConfig:
+        """The recipe named by ``values["recipe"]`` (default ``chat``) with ``values`` on top.
+
+        A fixed ``gradient_accumulation_steps`` without a ``global_batch_size`` replaces the
+        recipe's global batch (the batch then follows the world size).
+        """
+        recipe = get_recipe(values.get("recipe") or DEFAULT_RECIPE)
+        config = dataclasses.replace(cls(), recipe=recipe.name, **recipe.settings).updated(values)
+        if values.get("gradient_accumulation_steps") is not None and \
+                values.get("global_batch_size") is None:
+            config = dataclasses.replace(config, global_batch_size=None)
+        return config
+
     @property
     def max_length(self) -> int:
-        """Longest example: source + target tokens (the original padded to this + 1)."""
-        return self.max_source_length + self.max_target_length
+        """Longest example: source + target tokens (+1: EOS after a cut ``sciglm`` response)."""
+        extra = 1 if self.prompt_format == "sciglm" else 0
+        return self.max_source_length + self.max_target_length + extra
+
+    def with_world_size(self, world_size: int) -> TrainConfig:
+        """A copy whose ``gradient_accumulation_steps`` holds the global batch on
+        ``world_size`` processes (or whose ``global_batch_size`` follows a fixed accumulation);
+        raises before any model is loaded where the global batch cannot be held."""
+        from sciglm.train.recipes import gradient_accumulation
+
+        per_step = world_size * self.per_device_batch_size
+        if self.gradient_accumulation_steps is not None:
+            total = per_step * self.gradient_accumulation_steps
+            if self.global_batch_size is not None and self.global_batch_size != total:
+                raise InputError(
+                    f"--global-batch-size {self.global_batch_size} contradicts {world_size} "
+                    f"process(es) x {self.per_device_batch_size} per device x "
+                    f"{self.gradient_accumulation_steps} accumulation = {total}; "
+                    "pass only one of --global-batch-size and --gradient-accumulation-steps")
+            return dataclasses.replace(self, global_batch_size=total)
+        if self.global_batch_size is None:
+            raise InputError("pass --global-batch-size or --gradient-accumulation-steps")
+        steps = gradient_accumulation(self.global_batch_size, world_size,
+                                      self.per_device_batch_size)
+        return dataclasses.replace(self, gradient_accumulation_steps=steps)
+
+    def recipe_record(self, world_size: int | None = None) -> dict[str, Any]:
+        """What ``sciglm-recipe.json`` holds: the recipe name and how it was applied."""
+        record: dict[str, Any] = {"recipe": self.recipe}
+        record |= {name: getattr(self, name) for name in RECIPE_FIELDS}
+        record["model"] = self.model
+        if world_size is not None:
+            record["world_size"] = world_size
+        return record
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for YAML."""
@@ -73,20 +141,28 @@ class TrainConfig:
         if unknown:
             raise InputError(f"unknown training option(s): {', '.join(unknown)}")
         clean = {k: v for k, v in values.items() if v is not None}
+        if isinstance(clean.get("packing"), bool):  # configs written before recipes
+            clean["packing"] = "bins" if clean["packing"] else "none"
         return dataclasses.replace(self, **clean)
 
-    def validate(self) -> None:
+    def validate(self, need_output: bool = True) -> None:
         """Reject values that cannot work, naming the option."""
         if not self.data:
             raise InputError("no training data: pass --data MIX (a mixture folder or JSONL file)")
-        if not self.output:
+        if need_output and not self.output:
             raise InputError("no output folder: pass --output DIR")
-        if self.precision not in ("auto", "bf16", "fp16", "fp32"):
-            raise InputError(f"precision must be auto, bf16, fp16 or fp32, not {self.precision!r}")
+        get_recipe(self.recipe)
+        for name, allowed in (("precision", PRECISIONS), ("packing", PACKINGS),
+                              ("prompt_format", PROMPT_FORMATS)):
+            if getattr(self, name) not in allowed:
+                raise InputError(f"{name} must be one of {', '.join(allowed)}, "
+                                 f"not {getattr(self, name)!r}")
         for name in ("max_source_length", "max_target_length", "per_device_batch_size",
-                     "gradient_accumulation_steps", "logging_steps", "save_steps"):
-            if getattr(self, name) < 1:
-                raise InputError(f"{name} must be at least 1, not {getattr(self, name)}")
+                     "gradient_accumulation_steps", "global_batch_size", "logging_steps",
+                     "save_steps"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise InputError(f"{name} must be at least 1, not {value}")
         if self.learning_rate <= 0:
             raise InputError(f"learning_rate must be positive, not {self.learning_rate}")
 
@@ -153,4 +229,14 @@ def save_config(
     data["run"] = run_metadata() | (extra or {})
     path = folder / "train_config.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def save_recipe(config: TrainConfig, folder: str | Path, world_size: int | None = None) -> Path:
+    """Write ``sciglm-recipe.json`` (read by ``sciglm eval`` to render prompts the same way)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / RECIPE_FILE
+    path.write_text(json.dumps(config.recipe_record(world_size), indent=2, ensure_ascii=False)
+                    + "\n", encoding="utf-8")
     return path

@@ -1,5 +1,10 @@
-"""Training data: read the mixture (``content``/``summary``), render it with the chat template,
-tokenize in parallel with a cache, and mask the loss to the response tokens."""
+"""Training data: read the mixture (``content``/``summary``), render each example in the
+recipe's prompt format, tokenize in parallel with a cache, and mask the loss to the response.
+
+Two formats (:mod:`sciglm.prompt_format`): ``sciglm`` reproduces the original
+``preprocess_function_train`` of THUDM/SciGLM ``training/main.py`` token for token; ``chat``
+applies the tokenizer's chat template (ChatGLM3's newline after ``<|assistant|>`` included).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,12 @@ from typing import Any
 
 from sciglm.errors import InputError
 from sciglm.io.jsonl import iter_jsonl
+from sciglm.prompt_format import sciglm_prompt
 
 IGNORE_INDEX = -100
+#: What ChatGLM3's own tokenizer puts in front of every text encoded with special tokens.
+CHATGLM3_PREFIX = ("[gMASK]", "sop")
+_SENTINEL = "\ue000"  # a private-use character that marks where the question goes
 #: Used when a tokenizer has no chat template (base models): plain question/answer text.
 FALLBACK_TEMPLATE = (
     "{% for m in messages %}{% if m['role'] == 'user' %}Question: {{ m['content'] }}\n"
@@ -120,24 +129,128 @@ def ensure_chat_template(tokenizer: Any) -> None:
         tokenizer.chat_template = FALLBACK_TEMPLATE
 
 
+def is_chatglm3(tokenizer: Any) -> bool:
+    """Whether the tokenizer has ChatGLM3's special tokens (original or converted)."""
+    vocab = tokenizer.get_vocab()
+    return all(token in vocab for token in (*CHATGLM3_PREFIX, "<|assistant|>"))
+
+
+def special_tokens_around(tokenizer: Any) -> tuple[list[int], list[int]]:
+    """The ids ``tokenizer.encode(text, add_special_tokens=True)`` puts before and after a text.
+
+    A ChatGLM3 tokenizer that adds nothing (the converted fast one may not) gets ChatGLM3's
+    own ``[gMASK]sop`` prefix, which the original tokenizer adds.
+    """
+    plain = tokenizer("a", add_special_tokens=False)["input_ids"]
+    full = tokenizer("a", add_special_tokens=True)["input_ids"]
+    prefix: list[int] = []
+    suffix: list[int] = []
+    for start in range(len(full) - len(plain) + 1):
+        if full[start:start + len(plain)] == plain:
+            prefix, suffix = full[:start], full[start + len(plain):]
+            break
+    if not prefix and is_chatglm3(tokenizer):
+        prefix = tokenizer.convert_tokens_to_ids(list(CHATGLM3_PREFIX))
+    return prefix, suffix
+
+
+def original_query(content: str) -> str:
+    """The question as the original ``build_prompt`` used it: a leading ``问：`` is dropped
+    (and the text stripped) only where the stripped text starts with it."""
+    if "问：" in content.strip()[:2]:
+        return content.strip()[2:]
+    return content
+
+
+def encode_sciglm_example(
+    tokenizer: Any, content: str, summary: str, max_source: int, max_target: int,
+    specials: tuple[list[int], list[int]] | None = None,
+) -> dict[str, list[int]]:
+    """One example exactly as the original ``preprocess_function_train`` built it, unpadded.
+
+    Prompt: ``[Round 1]\\n\\n问：{q}\\n\\n答：`` with the tokenizer's special tokens
+    (``[gMASK]sop`` for ChatGLM3), its *first* ``max_source`` tokens in all; response: its
+    first ``max_target`` tokens, then EOS (so a cut response still ends with EOS). Labels are
+    ``-100`` on the prompt and wherever a response token equals the pad id (the original's
+    ``ignore_pad_token_for_loss``); EOS keeps its loss even where pad and EOS share an id.
+    The collator pads the row to ``max_source + max_target + 1`` (641).
+    """
+    prefix, suffix = specials if specials is not None else special_tokens_around(tokenizer)
+    keep = max(max_source - len(prefix) - len(suffix), 0)
+    text = sciglm_prompt(original_query(content))
+    prompt = prefix + tokenizer(text, add_special_tokens=False)["input_ids"][:keep] + suffix
+    response = tokenizer(summary, add_special_tokens=False)["input_ids"][:max_target]
+    eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
+    labels = [IGNORE_INDEX] * len(prompt) + \
+        [IGNORE_INDEX if token == pad else token for token in response] + [eos]
+    return {"input_ids": prompt + response + [eos], "labels": labels}
+
+
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _cut_question(tokenizer: Any, ids: list[int], max_source: int) -> list[int]:
+    """``ids`` of a too long chat prompt cut to ``max_source`` tokens inside the question,
+    keeping the template around it (role markers, ``[gMASK]sop``) and the question's start;
+    where the question cannot be located, the last ``max_source`` tokens."""
+    text = tokenizer.apply_chat_template(
+        [{"role": "user", "content": _SENTINEL}], tokenize=False, add_generation_prompt=True)
+    if text.count(_SENTINEL) != 1:
+        return ids[-max_source:]
+    before, after = text.split(_SENTINEL)
+    head = _common_prefix(tokenizer(before, add_special_tokens=False)["input_ids"], ids)
+    tail_ids = tokenizer(after, add_special_tokens=False)["input_ids"]
+    tail = _common_prefix(tail_ids[::-1], ids[::-1])
+    budget = max_source - head - tail
+    if budget < 1 or not after.strip() or tail == 0:
+        return ids[-max_source:]
+    return ids[:head] + ids[head:len(ids) - tail][:budget] + ids[len(ids) - tail:]
+
+
 def encode_example(
     tokenizer: Any, content: str, summary: str, max_source: int, max_target: int
 ) -> dict[str, list[int]]:
-    """Token ids of one example and labels that are ``-100`` on the prompt.
+    """The ``chat`` format: token ids of one example and labels that are ``-100`` on the prompt.
 
-    The prompt is the chat template applied to the user turn with the generation prompt; it
-    keeps its last ``max_source`` tokens (so the assistant marker survives). The response is the
-    solution plus EOS, cut to ``max_target`` tokens.
+    The prompt is the chat template applied to the user turn with the generation prompt; a
+    prompt over ``max_source`` tokens is cut inside the question (the template's markers
+    survive). The response is the solution plus EOS, cut to ``max_target`` tokens (a cut
+    response has no EOS: the model is not taught to stop mid-solution). Where the template is
+    ChatGLM3's (the prompt ends with ``<|assistant|>``), the response starts with the newline
+    ChatGLM3's own format puts there, and it carries loss as in ChatGLM3's fine-tuning code.
     """
     prompt_text = tokenizer.apply_chat_template(
         [{"role": "user", "content": content}], tokenize=False, add_generation_prompt=True
     )
-    prompt = tokenizer(prompt_text, add_special_tokens=False)["input_ids"][-max_source:]
+    prompt = tokenizer(prompt_text, add_special_tokens=False)["input_ids"]
+    if len(prompt) > max_source:
+        prompt = _cut_question(tokenizer, prompt, max_source)
     response = tokenizer(summary, add_special_tokens=False)["input_ids"]
+    if prompt_text.endswith("<|assistant|>") and is_chatglm3(tokenizer):
+        response = tokenizer("\n", add_special_tokens=False)["input_ids"] + response
     if tokenizer.eos_token_id is not None:
         response = response + [tokenizer.eos_token_id]
     response = response[:max_target]
     return {"input_ids": prompt + response, "labels": [IGNORE_INDEX] * len(prompt) + response}
+
+
+def make_encoder(
+    tokenizer: Any, prompt_format: str, max_source: int, max_target: int
+) -> Any:
+    """``encode(content, summary) -> {"input_ids", "labels"}`` for a recipe's prompt format."""
+    if prompt_format == "sciglm":
+        specials = special_tokens_around(tokenizer)
+        return lambda content, summary: encode_sciglm_example(
+            tokenizer, content, summary, max_source, max_target, specials)
+    if prompt_format != "chat":
+        raise InputError(f"unknown prompt format {prompt_format!r} (known: sciglm, chat)")
+    ensure_chat_template(tokenizer)
+    return lambda content, summary: encode_example(
+        tokenizer, content, summary, max_source, max_target)
 
 
 def tokenize_records(
@@ -147,12 +260,13 @@ def tokenize_records(
     max_target: int,
     cache_dir: Path | None = None,
     num_proc: int | None = None,
+    prompt_format: str = "chat",
 ) -> Any:
     """A ``datasets.Dataset`` of ``input_ids``/``labels``/``length``, tokenized with ``num_proc``
-    processes and cached in ``cache_dir`` (keyed by data, tokenizer and lengths)."""
+    processes and cached in ``cache_dir`` (keyed by data, tokenizer, format and lengths)."""
     import datasets
 
-    ensure_chat_template(tokenizer)
+    encoder = make_encoder(tokenizer, prompt_format, max_source, max_target)
     dataset = datasets.Dataset.from_list(records)
     if num_proc is None:
         num_proc = min(os.cpu_count() or 1, 8) if len(records) >= 2000 else 1
@@ -162,12 +276,12 @@ def tokenize_records(
         for record in records:
             key.update(record["content"].encode() + b"\0" + record["summary"].encode() + b"\0")
         key.update(str((tokenizer.name_or_path, len(tokenizer), tokenizer.chat_template,
-                        max_source, max_target)).encode())
+                        prompt_format, max_source, max_target)).encode())
         cache_dir.mkdir(parents=True, exist_ok=True)
         cache_file = str(cache_dir / f"tokenized-{key.hexdigest()[:16]}.arrow")
 
     def encode(row: dict[str, str]) -> dict[str, Any]:
-        encoded = encode_example(tokenizer, row["content"], row["summary"], max_source, max_target)
+        encoded = encoder(row["content"], row["summary"])
         return encoded | {"length": len(encoded["input_ids"])}
 
     return dataset.map(

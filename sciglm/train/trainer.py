@@ -1,7 +1,8 @@
-"""``run_training``: the SciGLM recipe on HF Trainer (+ DeepSpeed), from one CPU to many GPUs.
+"""``run_training``: a named recipe on HF Trainer (+ DeepSpeed), from one CPU to many GPUs.
 
-Reads top to bottom: environment, model and memory check, data, arguments, train (resuming
-from the last checkpoint), save the final HF folder, curves and the run record.
+Reads top to bottom: environment, the global batch on this world size, model and memory check,
+data, the optimizer-step plan, arguments, train (resuming from the last checkpoint), save the
+final HF folder, curves and the run record (``train_config.yaml``, ``sciglm-recipe.json``).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sciglm.cli.common import console
 from sciglm.errors import SciglmError
+from sciglm.progress import console
 from sciglm.train import curves, memory
-from sciglm.train.config import TrainConfig, save_config
+from sciglm.train.config import TrainConfig, save_config, save_recipe
 from sciglm.train.data import copy_data_card, read_records, tokenize_records
 from sciglm.train.deepspeed_config import check_consistency, load_deepspeed_config
 from sciglm.train.model import count_parameters, load_config, load_model, load_tokenizer
 from sciglm.train.packing import PackedCollator, PaddedCollator, pack_dataset
+from sciglm.train.render import describe_plan, step_plan
 
 
 def _free_port() -> int:
@@ -42,9 +44,13 @@ def prepare_environment(use_deepspeed: bool) -> None:
 
 
 def resolve_precision(requested: str) -> str:
-    """auto → bf16 on GPUs that have it, else fp16 on GPU, fp32 on CPU."""
+    """auto → bf16 on GPUs that have it, else fp16 on GPU, fp32 on CPU; auto-fp16 (the
+    ``sciglm`` recipe: fp32 weights under fp16 autocast, as the original) → fp16 on GPU, fp32
+    on CPU."""
     import torch
 
+    if requested == "auto-fp16":
+        return "fp16" if torch.cuda.is_available() else "fp32"
     if requested != "auto":
         if requested == "fp16" and not torch.cuda.is_available():
             raise SciglmError("fp16 training needs a GPU; use --precision bf16 or fp32 on CPU")
@@ -56,19 +62,23 @@ def resolve_precision(requested: str) -> str:
 
 def build_dataset(config: TrainConfig, records: list[dict[str, str]], tokenizer: Any,
                   output: Path) -> tuple[Any, Any, dict]:
-    """(train dataset, collator, stats) for packed, padding-free or padded batches."""
+    """(train dataset, collator, stats) for the recipe's batches: ``batch`` concatenates each
+    micro-batch's examples into one row, ``bins`` packs examples into rows of ``max_length``
+    tokens first, ``none`` pads one example per row (to ``max_length`` where the recipe says)."""
     tokenized = tokenize_records(records, tokenizer, config.max_source_length,
-                                 config.max_target_length, output / "cache", config.num_proc)
+                                 config.max_target_length, output / "cache", config.num_proc,
+                                 config.prompt_format)
     tokens = sum(tokenized["length"])
     stats = {"examples": len(records), "tokens": tokens}
-    if config.packing:
+    pad = tokenizer.pad_token_id
+    if config.packing == "bins":
         dataset = pack_dataset(tokenized, config.max_length)
-        collator = PackedCollator(tokenizer.pad_token_id, flatten=config.padding_free)
         stats["packed_rows"] = len(dataset)
-        return dataset, collator, stats
-    if config.padding_free:
-        return tokenized, PackedCollator(tokenizer.pad_token_id, flatten=True), stats
-    return tokenized, PaddedCollator(tokenizer.pad_token_id), stats
+        return dataset, PackedCollator(pad, flatten=config.padding_free), stats
+    if config.packing == "batch":
+        return tokenized, PackedCollator(pad, flatten=True), stats
+    length = config.max_length if config.pad_to_max_length else None
+    return tokenized, PaddedCollator(pad, length=length), stats
 
 
 def training_arguments(config: TrainConfig, precision: str, ds: dict | None) -> Any:
@@ -133,6 +143,8 @@ def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     prepare_environment(ds is not None)
     precision = resolve_precision(config.precision)
     world = int(os.environ.get("WORLD_SIZE", "1"))
+    requested = config  # saved as asked (accumulation derived per world size on a rerun)
+    config = config.with_world_size(world)  # the global batch, before any model is loaded
     if ds is not None:
         check_consistency(ds, config, precision, world, config.deepspeed)
 
@@ -156,9 +168,15 @@ def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     tokenizer = load_tokenizer(model_path, config.trust_remote_code)
     with args.main_process_first(desc="tokenize"):
         dataset, collator, stats = build_dataset(config, records, tokenizer, output)
+    plan = step_plan(config, stats["examples"], stats.get("packed_rows"), world)
+    stats["optimizer_steps"] = plan["optimizer_steps"]
+    run_record = {"model_path": model_path, "precision": precision, "world_size": world,
+                  "gradient_accumulation_steps": config.gradient_accumulation_steps,
+                  "global_batch_size": config.global_batch_size, "data": stats}
     if args.process_index == 0:
-        save_config(config, output, {"model_path": model_path, "precision": precision,
-                                     "world_size": world, "data": stats})
+        console.print(describe_plan(plan), soft_wrap=True)
+        save_config(requested, output, run_record)
+        save_recipe(config, output, world)
         copy_data_card(config.data, output)
     model = load_model(model_path, config.attn_implementation, config.trust_remote_code)
     if model.config.pad_token_id is None:
@@ -187,12 +205,14 @@ def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     trainer.save_model(str(final))  # every rank: ZeRO-3 gathers the weights here
     if args.process_index == 0:
         tokenizer.save_pretrained(str(final))
-        save_config(config, final, {"model_path": model_path, "precision": precision,
-                                    "world_size": world, "data": stats})
+        save_config(requested, final, run_record)
+        save_recipe(config, final, world)
         copy_data_card(config.data, final)
         curves.plot(output / "curves.csv", output / "curves.png")
     return {
-        "final": str(final), "steps": trainer.state.global_step, "resumed_from": last,
+        "final": str(final), "recipe": config.recipe, "steps": trainer.state.global_step,
+        "resumed_from": last, "global_batch_size": config.global_batch_size,
+        "gradient_accumulation_steps": config.gradient_accumulation_steps,
         "train_loss": result.training_loss, "seconds": round(seconds, 2),
         "precision": precision, "world_size": world, **stats,
     }

@@ -34,7 +34,8 @@ def stage_of(request: dict[str, Any]) -> str:
 
 
 def scripted_teacher(request: dict[str, Any], number: int, delay: float = 0.0) -> Reply:
-    """Answer each stage as the question's ``[stage:answer|…]`` plan says."""
+    """Answer each stage as the question's ``[stage:answer|…]`` plan says (a reflection
+    critiques, then writes "Corrected solution:"; ``reflect:~4`` leaves the marker out)."""
     stage = stage_of(request)
     text = last_user_text(request) if stage != "reflect" else request["messages"][1]["content"]
     answers = plan(text)
@@ -42,7 +43,12 @@ def scripted_teacher(request: dict[str, Any], number: int, delay: float = 0.0) -
         verdict = "CORRECT" if answers.get("judge") == "yes" else "INCORRECT"
         return ok(f"Looks {verdict.lower()}.\nVERDICT: {verdict}", delay=delay)
     answer = answers.get(stage, "0")
-    return ok(f"Step 1: think.\nThe answer is \\boxed{{{answer}}}.", delay=delay)
+    solution = f"Step 1: think.\nThe answer is \\boxed{{{answer}}}."
+    if stage == "reflect":  # critique, then the marked solution; "~4": no marker
+        if answer.startswith("~"):
+            return ok(f"I slipped. The answer is \\boxed{{{answer[1:]}}}.", delay=delay)
+        solution = f"What went wrong: I slipped at \\boxed{{0}}.\nCorrected solution: {solution}"
+    return ok(solution, delay=delay)
 
 
 def run(questions_path: Path, output: Path, server: LoopbackServer, **options: Any):

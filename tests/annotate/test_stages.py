@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sciglm.annotate.stages import CORRECTED_MARKER, REFLECT_FORMAT, corrected_solution
 from sciglm.endpoint.loopback import LoopbackServer
 
 from .conftest import UNDECIDABLE, read_records, write_questions
@@ -80,3 +81,59 @@ def test_without_reference_or_judge_a_question_fails_after_one_call(toy: str, tm
     (record,) = read_records(out)
     assert record["stage"] == "failed" and record["correct"] is None
     assert "cannot be verified" in record["note"]
+
+
+def test_reflection_keeps_only_the_corrected_solution_as_target(toy: str, tmp_path: Path):
+    """The original kept the text after "正确解答：" (api_gen_gpt_revise.py); so does sciglm."""
+    rows = [{"id": "b", "subject": toy, "question": "Q [cot:1|reflect:4]", "reference": "4"},
+            {"id": "raw", "subject": toy, "question": "Q [cot:1|reflect:~4|hint:4]",
+             "reference": "4"}]
+    path = write_questions(tmp_path / "q.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    with LoopbackServer(scripted_teacher) as server:
+        run(path, out, server, max_reflections=1)
+    records = {r["id"]: r for r in read_records(out)}
+    marked = records["b"]
+    assert marked["stage"] == "reflect"
+    assert marked["response"] == "Step 1: think.\nThe answer is \\boxed{4}."  # no critique
+    step = marked["trajectory"][1]
+    assert step["response"].startswith("What went wrong:")  # the critique stays here
+    assert step["target"] == marked["response"]
+    assert step["prompt"][-1]["content"].endswith(REFLECT_FORMAT)
+    assert CORRECTED_MARKER in REFLECT_FORMAT
+    # A right answer without the marker is not taken: critique and solution cannot be split.
+    raw = records["raw"]
+    assert raw["stage"] == "hint"
+    assert raw["trajectory"][1]["target"] is None
+    assert raw["trajectory"][1]["verdict"]["correct"] is None
+    assert "no 'Corrected solution:' marker" in raw["trajectory"][1]["verdict"]["reason"]
+
+
+def test_multiple_choice_is_not_reflected_unless_asked(toy: str, tmp_path: Path):
+    rows = [{"id": "letter", "subject": toy, "question": "Q [cot:A|reflect:B|hint:B]",
+             "reference": "B"},
+            {"id": "listed", "subject": toy, "question": "Q [cot:3|reflect:4]",
+             "choices": ["3", "4"], "reference": "4"},
+            {"id": "open", "subject": toy, "question": "Q [cot:3|reflect:4]", "reference": "4"}]
+    path = write_questions(tmp_path / "q.jsonl", rows)
+    default, flagged = tmp_path / "default.jsonl", tmp_path / "flagged.jsonl"
+    with LoopbackServer(scripted_teacher) as server:
+        run(path, default, server, max_reflections=1)
+        run(path, flagged, server, max_reflections=1, reflect_choices=True)
+    plain = {r["id"]: r for r in read_records(default)}
+    assert [s["stage"] for s in plain["letter"]["trajectory"]] == ["cot", "hint"]
+    assert plain["letter"]["stage"] == "hint"
+    assert [s["stage"] for s in plain["listed"]["trajectory"]] == ["cot", "hint"]
+    assert plain["listed"]["stage"] == "failed"  # its hint answer is wrong too
+    assert plain["open"]["stage"] == "reflect"
+    reflected = {r["id"]: r for r in read_records(flagged)}
+    assert {k: r["stage"] for k, r in reflected.items()} == \
+        {"letter": "reflect", "listed": "reflect", "open": "reflect"}
+
+
+def test_corrected_solution_markers() -> None:
+    assert corrected_solution("反思：算错了。正确解答：x = 2") == "x = 2"
+    assert corrected_solution("What went wrong: a\nCORRECTED SOLUTION:\n b") == "b"
+    assert corrected_solution("Corrected solution: a\nCorrected solution: b") == "b"
+    assert corrected_solution("The answer is 4") is None
+    assert corrected_solution("What went wrong: all.\nCorrected solution:   ") is None

@@ -50,8 +50,9 @@ def test_prompt_is_masked_and_lengths_are_capped() -> None:
     assert tokenizer.decode(example["input_ids"][n_prompt:-1]) == "it is four"
     short = encode_example(tokenizer, "what is two plus two " * 50, "it is four " * 50, 8, 5)
     assert len(short["input_ids"]) == 13 and short["labels"][:8] == [IGNORE_INDEX] * 8
-    # The end of the prompt (the assistant marker) survives truncation.
+    # The question is cut, not the template: its start and the assistant marker survive.
     assert short["input_ids"][:8][-2:] == example["input_ids"][n_prompt - 2:n_prompt]
+    assert short["input_ids"][:3] == example["input_ids"][:3]
 
 
 def test_cli_bad_record_is_one_error_line(
@@ -96,7 +97,8 @@ def test_cli_model_that_does_not_fit(
     tmp_path: Path, gsm8k_mix: Path, tiny_model_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, err = run_cli(["train", "--data", str(gsm8k_mix), "--model", str(tiny_model_dir),
-                         "--output", str(tmp_path / "run"), "--per-device-batch-size", "100000"],
+                         "--output", str(tmp_path / "run"), "--per-device-batch-size", "100000",
+                         "--gradient-accumulation-steps", "1"],
                         capsys)
     assert code == 1
     assert "does not fit" in err and "GiB per device" in err and "--gradient-checkpointing" in err
@@ -105,11 +107,12 @@ def test_cli_model_that_does_not_fit(
 def test_config_file_and_flags(tmp_path: Path) -> None:
     from sciglm.train.config import TrainConfig, load_config_file, save_config
 
-    config = TrainConfig(data="mix", output="run", learning_rate=1e-5)
+    config = TrainConfig.for_recipe({"recipe": "sciglm", "data": "mix", "output": "run",
+                                     "learning_rate": 1e-5})
     saved = save_config(config, tmp_path)
     text = saved.read_text()
     assert "git_revision" in text and "transformers" in text
-    assert TrainConfig().updated(load_config_file(str(saved))) == config
+    assert TrainConfig.for_recipe(load_config_file(str(saved))) == config
     (tmp_path / "bad.yaml").write_text("learning_rat: 1\n")
     with pytest.raises(InputError, match="unknown option"):
         load_config_file(str(tmp_path / "bad.yaml"))

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow
 def small_run(mix: Path, model: Path | str, out: Path, *extra: str) -> list[str]:
     return ["train", "--data", str(mix), "--model", str(model), "--output", str(out),
             "--max-source-length", "64", "--max-target-length", "192",
-            "--per-device-batch-size", "2", "--lr", "3e-3", "--json", *extra]
+            "--per-device-batch-size", "2", "--global-batch-size", "4", "--lr", "3e-3", "--json",
+            *extra]
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
@@ -56,7 +57,8 @@ def assert_trained_and_reloads(out: Path, initial: Path) -> None:
 
 def test_plain_cpu_run_records_everything(gsm8k_mix, tiny_model_dir, tmp_path, capsys) -> None:
     out = tmp_path / "run"
-    summary = run_cli(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6"), capsys)
+    summary = run_cli(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
+                                "--packing", "bins"), capsys)
     assert summary["steps"] == 6 and summary["precision"] == "fp32"
     assert summary["packed_rows"] < summary["examples"]
     assert_trained_and_reloads(out, tiny_model_dir)
@@ -66,6 +68,31 @@ def test_plain_cpu_run_records_everything(gsm8k_mix, tiny_model_dir, tmp_path, c
     assert (out / "curves.png").stat().st_size > 1000
     rows = list(csv.DictReader(open(out / "curves.csv")))
     assert [int(r["step"]) for r in rows] == [1, 2, 3, 4, 5, 6]
+
+
+def test_sciglm_recipe_run_records_its_recipe_and_plans_its_steps(
+        gsm8k_mix, tiny_model_dir, tmp_path, capsys) -> None:
+    """--recipe sciglm end to end: 64 examples, 4 per device, global batch 8 → accumulation 2,
+    8 steps an epoch; the plan printed at start equals the steps the Trainer ran."""
+    out = tmp_path / "run"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--recipe", "sciglm", "--data", str(gsm8k_mix), "--model",
+              str(tiny_model_dir), "--output", str(out), "--global-batch-size", "8",
+              "--epochs", "0.25", "--lr", "3e-3", "--json"])
+    captured = capsys.readouterr()
+    assert exit_info.value.code == 0, captured.err[-3000:]
+    summary = json.loads(captured.out)
+    assert summary["recipe"] == "sciglm" and summary["gradient_accumulation_steps"] == 2
+    assert summary["steps"] == summary["optimizer_steps"] == 2
+    err = " ".join(captured.err.split())
+    assert "recipe sciglm: 64 examples; 8 examples per optimizer step" in err
+    assert "2 optimizer steps" in err
+    for folder in (out, out / "final"):
+        recipe = json.loads((folder / "sciglm-recipe.json").read_text())
+        assert (recipe["recipe"], recipe["prompt_format"], recipe["packing"]) == \
+            ("sciglm", "sciglm", "none")
+        assert recipe["global_batch_size"] == 8 and recipe["world_size"] == 1
+        assert recipe["learning_rate"] == 3e-3 and recipe["pad_to_max_length"] is True
 
 
 @pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
@@ -96,7 +123,8 @@ KILLER = textwrap.dedent("""
 def test_kill_and_resume_continues_at_same_step_and_loss(gsm8k_mix, tiny_model_dir, tmp_path,
                                                          capsys) -> None:
     common = dict(data=str(gsm8k_mix), model=str(tiny_model_dir), max_source_length=64,
-                  max_target_length=192, per_device_batch_size=2, learning_rate=3e-3,
+                  max_target_length=192, per_device_batch_size=2, global_batch_size=4,
+                  learning_rate=3e-3,
                   max_steps=6, save_steps=3, deepspeed=str(REPO / "training" / "ds_zero2.json"))
     reference = tmp_path / "reference"
     run_cli(small_run(gsm8k_mix, tiny_model_dir, reference, "--max-steps", "6", "--save-steps", "3",
@@ -128,7 +156,7 @@ def test_embedded_smollm2_fine_tunes_on_cpu(gsm8k_mix, tmp_path, capsys) -> None
     summary = run_cli(["train", "--data", str(gsm8k_mix), "--model", "embedded", "--output",
                        str(out), "--max-steps", "4", "--lr", "1e-4", "--per-device-batch-size", "1",
                        "--gradient-accumulation-steps", "1", "--max-source-length", "64",
-                       "--max-target-length", "128", "--json"], capsys)
+                       "--max-target-length", "128", "--packing", "bins", "--json"], capsys)
     assert summary["steps"] == 4
     curve = losses(out)
     assert all(0 < x < 10 for x in curve) and curve[-1] < curve[0], curve
@@ -159,3 +187,25 @@ def test_two_processes_through_the_deepspeed_launcher(gsm8k_mix, tiny_model_dir,
 
     model = AutoModelForCausalLM.from_pretrained(out / "final")
     assert model.state_dict()["model.layers.0.mlp.down_proj.weight"].shape == (64, 128)
+
+
+def test_paper_launcher_holds_the_global_batch_on_two_processes(gsm8k_mix, tiny_model_dir,
+                                                                 tmp_path) -> None:
+    """training/finetune_sciglm.sh (the sciglm recipe through the DeepSpeed launcher) on 2 CPU
+    ranks: global batch 8 with 4 per device → accumulation 1, recorded in the run folder."""
+    out = tmp_path / "run"
+    launcher = {"RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}
+    env = {k: v for k, v in os.environ.items() if k not in launcher}
+    env |= {"PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}", "DS_ACCELERATOR": "cpu",
+            "PYTHONPATH": str(REPO), "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero2.json",
+            "MODEL": str(tiny_model_dir), "DATA": str(gsm8k_mix), "OUTPUT": str(out)}
+    proc = subprocess.run(["bash", str(REPO / "training" / "finetune_sciglm.sh"),
+                           "--global-batch-size", "8", "--max-steps", "2", "--lr", "3e-3",
+                           "--max-source-length", "32", "--max-target-length", "64"],
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "8 examples per optimizer step (4 per device x 1 accumulation x 2" in \
+        " ".join(proc.stderr.split())
+    recipe = json.loads((out / "final" / "sciglm-recipe.json").read_text())
+    assert (recipe["recipe"], recipe["world_size"], recipe["gradient_accumulation_steps"]) == \
+        ("sciglm", 2, 1)

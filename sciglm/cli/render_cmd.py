@@ -1,0 +1,58 @@
+"""``sciglm render``: the first examples of a mixture exactly as a recipe feeds them to the
+model (text, token ids, which tokens carry loss), on the terminal or as JSONL."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from sciglm.cli.common import console
+from sciglm.cli.train_cmd import config_from_options
+from sciglm.io.jsonl import dumps, write_jsonl
+from sciglm.train.config import DEFAULT_MODEL
+from sciglm.train.recipes import RECIPES
+
+
+@click.command()
+@click.option("--data", required=True,
+              help="Mixture folder (train.jsonl or saved datasets) or a JSONL file.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True,
+              help="HF folder or hub id whose tokenizer renders; 'embedded' for SmolLM2-135M.")
+@click.option("--recipe", type=click.Choice(sorted(RECIPES)), default=None,
+              help="How examples are rendered [default: chat].")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="A train_config.yaml (e.g. of a run) to render as that run did.")
+@click.option("--max-source-length", type=int, help="Prompt tokens kept [recipe: 128].")
+@click.option("--max-target-length", type=int, help="Response tokens kept [recipe: 512].")
+@click.option("--trust-remote-code", is_flag=True, default=None,
+              help="Allow tokenizer code from the checkpoint.")
+@click.option("--show", type=click.IntRange(1), default=3, show_default=True,
+              help="How many examples, from the first.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the examples as JSONL (text, input_ids, tokens, labels, loss_mask).")
+@click.option("--json", "as_json", is_flag=True, help="Print the examples as JSONL on stdout.")
+@click.pass_context
+def render(ctx: click.Context, config_file: str | None, show: int, output: str | None,
+           as_json: bool, **options: Any) -> None:
+    """Show what the model trains on: the first SHOW examples of DATA rendered by RECIPE with
+    MODEL's tokenizer, with the step plan of a run on $WORLD_SIZE processes (default 1).
+    Loads no model weights.
+
+    \b
+    Examples:
+      sciglm render --data mix/ --model embedded --recipe sciglm --show 2
+      sciglm render --data mix/ --model models/chatglm3-6b-base-glm -o rendered.jsonl
+      sciglm render --data mix/ --config runs/sciglm/train_config.yaml --show 1
+    """
+    from sciglm.train.render import describe_plan, dry_run, format_example
+
+    config = config_from_options(ctx, config_file, options)
+    plan, examples = dry_run(config, show, int(os.environ.get("WORLD_SIZE", "1")))
+    console.print(describe_plan(plan), soft_wrap=True)
+    if output:
+        write_jsonl(output, examples)
+        console.print(f"wrote {len(examples)} rendered example(s) to {output}")
+    for example in examples:
+        click.echo(dumps(example) if as_json else format_example(example))
