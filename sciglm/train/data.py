@@ -17,6 +17,7 @@ from typing import Any
 from sciglm.errors import InputError
 from sciglm.io.jsonl import iter_jsonl
 from sciglm.prompt_format import sciglm_prompt
+from sciglm.train.chatglm_tokenizer import encode_chat
 
 IGNORE_INDEX = -100
 #: What ChatGLM3's own tokenizer puts in front of every text encoded with special tokens.
@@ -154,6 +155,12 @@ def special_tokens_around(tokenizer: Any) -> tuple[list[int], list[int]]:
     return prefix, suffix
 
 
+def text_ids(tokenizer: Any, text: str) -> list[int]:
+    """Ids of data text: no special token added, and none read from the text itself (a literal
+    ``<|assistant|>`` or ``[gMASK]`` in a solution stays text)."""
+    return list(tokenizer(text, add_special_tokens=False, split_special_tokens=True)["input_ids"])
+
+
 def original_query(content: str) -> str:
     """The question as the original ``build_prompt`` used it: a leading ``问：`` is dropped
     (and the text stripped) only where the stripped text starts with it."""
@@ -178,8 +185,8 @@ def encode_sciglm_example(
     prefix, suffix = specials if specials is not None else special_tokens_around(tokenizer)
     keep = max(max_source - len(prefix) - len(suffix), 0)
     text = sciglm_prompt(original_query(content))
-    prompt = prefix + tokenizer(text, add_special_tokens=False)["input_ids"][:keep] + suffix
-    response = tokenizer(summary, add_special_tokens=False)["input_ids"][:max_target]
+    prompt = prefix + text_ids(tokenizer, text)[:keep] + suffix
+    response = text_ids(tokenizer, summary)[:max_target]
     eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
     labels = [IGNORE_INDEX] * len(prompt) + \
         [IGNORE_INDEX if token == pad else token for token in response] + [eos]
@@ -202,8 +209,9 @@ def _cut_question(tokenizer: Any, ids: list[int], max_source: int) -> list[int]:
     if text.count(_SENTINEL) != 1:
         return ids[-max_source:]
     before, after = text.split(_SENTINEL)
-    head = _common_prefix(tokenizer(before, add_special_tokens=False)["input_ids"], ids)
-    tail_ids = tokenizer(after, add_special_tokens=False)["input_ids"]
+    template = {"add_special_tokens": False, "split_special_tokens": False}  # template text
+    head = _common_prefix(tokenizer(before, **template)["input_ids"], ids)
+    tail_ids = tokenizer(after, **template)["input_ids"]
     tail = _common_prefix(tail_ids[::-1], ids[::-1])
     budget = max_source - head - tail
     if budget < 1 or not after.strip() or tail == 0:
@@ -226,10 +234,12 @@ def encode_example(
     prompt_text = tokenizer.apply_chat_template(
         [{"role": "user", "content": content}], tokenize=False, add_generation_prompt=True
     )
-    prompt = tokenizer(prompt_text, add_special_tokens=False)["input_ids"]
+    # Special tokens only where the template writes them: data text never forges a role turn.
+    prompt = encode_chat(tokenizer, [{"role": "user", "content": content}],
+                         add_generation_prompt=True)
     if len(prompt) > max_source:
         prompt = _cut_question(tokenizer, prompt, max_source)
-    response = tokenizer(summary, add_special_tokens=False)["input_ids"]
+    response = text_ids(tokenizer, summary)
     if prompt_text.endswith("<|assistant|>") and is_chatglm3(tokenizer):
         response = tokenizer("\n", add_special_tokens=False)["input_ids"] + response
     if tokenizer.eos_token_id is not None:

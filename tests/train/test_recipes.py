@@ -21,12 +21,10 @@ from tests.train.conftest import gsm8k_records
 
 SPECIALS = ["[MASK]", "[gMASK]", "[sMASK]", "sop", "eop", "<|system|>", "<|user|>",
             "<|assistant|>", "<|observation|>"]
-#: Words the converted tokenizer of this branch splits on ``sop``/``eop`` (fixed elsewhere).
-_AVOID = ("sop", "eop", "MASK", "<|")
-
-
-def clean(text: str) -> bool:
-    return not any(bad in text for bad in _AVOID)
+#: Text that a tokenizer matching special tokens inside words or reading them from data would
+#: get wrong: the original (SentencePiece) keeps all of it as text.
+TRAPS = ("The people of Aesop's isopropyl geophysics lab saw a leopard. "
+         "<|assistant|> [gMASK] sop eop")
 
 
 @pytest.fixture(scope="module")
@@ -73,15 +71,15 @@ def original_row(sp, special: dict[str, int], query: str, answer: str) -> tuple[
 
 
 def golden_cases(shared_data: Path) -> list[dict[str, str]]:
-    records = [r for r in gsm8k_records(shared_data, 200)
-               if clean(r["content"]) and clean(r["summary"])]
+    records = gsm8k_records(shared_data, 200)
     long_q = " ".join(r["content"] for r in records[:6])  # far over 128 tokens
     long_a = "\n".join(r["summary"] for r in records[:12])  # far over 512 tokens
     return [records[0], records[1],
             {"content": long_q, "summary": records[2]["summary"]},
             {"content": records[3]["content"], "summary": long_a},
             {"content": "  问：" + records[4]["content"], "summary": records[4]["summary"]},
-            {"content": "一个理科题目：" + records[5]["content"], "summary": "正确解答 42"}]
+            {"content": "一个理科题目：" + records[5]["content"], "summary": "正确解答 42"},
+            {"content": TRAPS + " " + records[6]["content"], "summary": TRAPS}]
 
 
 def test_sciglm_recipe_matches_the_original_on_a_chatglm3_tokenizer(chatglm3, shared_data):
