@@ -7,11 +7,9 @@ go into a :class:`FilterReport` that ``sciglm mix`` puts into the data card.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,22 +18,11 @@ from sciglm.data.annotated import Annotated, rejected_record
 from sciglm.data.decontam import EvalSet, NgramIndex
 from sciglm.data.dedup import DedupConfig, deduplicate
 from sciglm.errors import SciglmError
+from sciglm.progress import ProgressFactory, no_progress
 
 Reject = Callable[[dict[str, Any]], None]
 
 
-class _Null:
-    def advance(self, n: int = 1, note: str = "") -> None:
-        """Progress is not shown."""
-
-
-@contextlib.contextmanager
-def no_progress(description: str, total: int | None) -> Iterator[_Null]:
-    """A progress factory that shows nothing (library use, tests)."""
-    yield _Null()
-
-
-Progress = Callable[[str, "int | None"], AbstractContextManager[Any]]
 
 
 @dataclass
@@ -111,7 +98,7 @@ def step_verified(items: list[Annotated], report: FilterReport, reject: Reject) 
 
 
 def step_rules(items: list[Annotated], config: FilterConfig, report: FilterReport,
-               reject: Reject, progress: Progress) -> list[Annotated]:
+               reject: Reject, progress: ProgressFactory) -> list[Annotated]:
     """Drop responses that a rule filter rejects."""
     step = StepReport("rules", len(items))
     report.steps.append(step)
@@ -145,7 +132,7 @@ def classifier_shares(items: list[Annotated], kept_ids: set[int]) -> dict[str, d
 
 
 def step_classifier(items: list[Annotated], config: FilterConfig, report: FilterReport,
-                    reject: Reject, progress: Progress) -> list[Annotated]:
+                    reject: Reject, progress: ProgressFactory) -> list[Annotated]:
     """Score question+response with the saved classifier; keep scores above ``min_score``.
 
     Before dropping anything, stop with an error when more than ``max_classifier_drop`` of the
@@ -189,7 +176,7 @@ def step_classifier(items: list[Annotated], config: FilterConfig, report: Filter
 
 
 def step_dedup(items: list[Annotated], config: DedupConfig, report: FilterReport,
-               reject: Reject, progress: Progress) -> list[Annotated]:
+               reject: Reject, progress: ProgressFactory) -> list[Annotated]:
     """Drop exact and near-duplicate questions; the first of each cluster stays."""
     step = StepReport("dedup", len(items))
     report.steps.append(step)
@@ -206,7 +193,7 @@ def step_dedup(items: list[Annotated], config: DedupConfig, report: FilterReport
 
 
 def step_decontam(items: list[Annotated], config: FilterConfig, report: FilterReport,
-                  reject: Reject, progress: Progress,
+                  reject: Reject, progress: ProgressFactory,
                   index: NgramIndex | None = None) -> list[Annotated]:
     """Drop records whose question (or other named fields) shares an n-gram with an eval set."""
     index = index or NgramIndex(config.eval_sets, n=config.ngram)
@@ -238,7 +225,7 @@ def step_decontam(items: list[Annotated], config: FilterConfig, report: FilterRe
 
 
 def run_filter(items: list[Annotated], config: FilterConfig, reject: Reject,
-               progress: Progress = no_progress) -> tuple[list[Annotated], FilterReport]:
+               progress: ProgressFactory = no_progress) -> tuple[list[Annotated], FilterReport]:
     """Run every enabled step in order; return the survivors and the report."""
     report = FilterReport()
     report.steps.append(StepReport("input", len(items)))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sciglm
-from sciglm.cli.common import console
+from sciglm.console import console
 from sciglm.errors import SciglmError
 from sciglm.io.jsonl import read_jsonl
 from sciglm.pipeline.config import STAGES, PipelineConfig
