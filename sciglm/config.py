@@ -33,15 +33,20 @@ def option(
     choices: tuple[str, ...] | None = None,
     path: bool = False,
     negatable: bool = False,
+    deferred: bool = False,
+    aliases: tuple[str, ...] = (),
     default_factory: Callable[[], Any] | None = None,
 ) -> Any:
     """A dataclass field that is also a command-line option.
 
-    ``flag`` overrides ``--field-name``; ``short`` adds e.g. ``-o``; ``min``/``max`` bound
-    numbers; ``choices`` restricts strings; ``negatable`` makes a bool ``--x/--no-x``.
+    ``flag`` overrides ``--field-name``; ``short`` adds e.g. ``-o``; ``aliases`` more flags;
+    ``min``/``max`` bound numbers; ``choices`` restricts strings; ``negatable`` makes a bool
+    ``--x/--no-x``. ``deferred``: the option's own default is ``None`` (not given), because the
+    value comes from elsewhere when it is not given (a recipe, a config file).
     """
     metadata = {"cli": {"help": help, "flag": flag, "short": short, "min": min, "max": max,
-                        "choices": choices, "path": path, "negatable": negatable}}
+                        "choices": choices, "path": path, "negatable": negatable,
+                        "deferred": deferred, "aliases": aliases}}
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -72,31 +77,43 @@ def _click_type(base: type, spec: dict[str, Any]) -> Any:
     return click.STRING
 
 
-def click_options(cls: type) -> Callable[[F], F]:
-    """A decorator adding one click option per :func:`option` field of dataclass ``cls``."""
+def cli_fields(cls: type) -> tuple[str, ...]:
+    """The names of the fields of ``cls`` that are command-line options."""
+    return tuple(f.name for f in dataclasses.fields(cls) if "cli" in f.metadata)
+
+
+def click_options(cls: type, only: tuple[str, ...] | None = None,
+                  note: Callable[[str], str] | None = None) -> Callable[[F], F]:
+    """A decorator adding one click option per :func:`option` field of dataclass ``cls`` (or
+    the ``only`` ones); ``note(name)`` is appended to a deferred option's help."""
     hints = typing.get_type_hints(cls)
     decorators = []
     for field in dataclasses.fields(cls):
         spec = field.metadata.get("cli")
-        if spec is None:
+        if spec is None or (only is not None and field.name not in only):
             continue
         base, _ = _base_type(hints[field.name])
         name = spec["flag"] or "--" + field.name.replace("_", "-")
         default = field.default
         if field.default_factory is not _MISSING:
             default = field.default_factory()
-        names = [name] + ([spec["short"]] if spec["short"] else [])
-        kwargs: dict[str, Any] = {"help": spec["help"]}
+        names = [name, *spec["aliases"]] + ([spec["short"]] if spec["short"] else [])
+        help_text = spec["help"]
+        if spec["deferred"]:
+            default = None
+            if note is not None:
+                help_text = f"{help_text} {note(field.name)}".strip()
+        kwargs: dict[str, Any] = {"help": help_text}
         if base is bool:
             if spec["negatable"]:
                 names[0] = f"{name}/--no-{name[2:]}"
-                kwargs.update(default=default, show_default=True)
+                kwargs.update(default=default, show_default=default is not None)
             else:
                 kwargs.update(is_flag=True, default=default)
         else:
             kwargs.update(type=_click_type(base, spec), default=default,
                           show_default=default is not None and default != "")
-            if default is _MISSING:
+            if default is _MISSING and not spec["deferred"]:
                 kwargs.update(required=True, default=None, show_default=False)
         decorators.append(click.option(*names, field.name, **kwargs))
 

@@ -9,25 +9,18 @@ from typing import Any
 import click
 
 from sciglm.cli.common import console
-from sciglm.cli.train_cmd import config_from_options
+from sciglm.cli.train_cmd import config_from_options, recipe_note
+from sciglm.config import click_options
 from sciglm.io.jsonl import dumps, write_jsonl
-from sciglm.train.config import DEFAULT_MODEL
-from sciglm.train.recipes import RECIPES
+from sciglm.train.config import TrainConfig
 
 
 @click.command()
-@click.option("--data", required=True,
-              help="Mixture folder (train.jsonl or saved datasets) or a JSONL file.")
-@click.option("--model", default=DEFAULT_MODEL, show_default=True,
-              help="HF folder or hub id whose tokenizer renders; 'embedded' for SmolLM2-135M.")
-@click.option("--recipe", type=click.Choice(sorted(RECIPES)), default=None,
-              help="How examples are rendered [default: chat].")
+@click_options(TrainConfig, note=recipe_note,
+               only=("data", "model", "recipe", "max_source_length", "max_target_length",
+                     "trust_remote_code"))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="A train_config.yaml (e.g. of a run) to render as that run did.")
-@click.option("--max-source-length", type=int, help="Prompt tokens kept [recipe: 128].")
-@click.option("--max-target-length", type=int, help="Response tokens kept [recipe: 512].")
-@click.option("--trust-remote-code", is_flag=True, default=None,
-              help="Allow tokenizer code from the checkpoint.")
 @click.option("--show", type=click.IntRange(1), default=3, show_default=True,
               help="How many examples, from the first.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -49,6 +42,8 @@ def render(ctx: click.Context, config_file: str | None, show: int, output: str |
     from sciglm.train.render import describe_plan, dry_run, format_example
 
     config = config_from_options(ctx, config_file, options)
+    if not config.data:
+        raise click.UsageError("name the mixture with --data (or a --config that has one)")
     plan, examples = dry_run(config, show, int(os.environ.get("WORLD_SIZE", "1")))
     console.print(describe_plan(plan), soft_wrap=True)
     if output:

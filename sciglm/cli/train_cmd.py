@@ -12,20 +12,26 @@ import click
 from click.core import ParameterSource
 
 from sciglm.cli.common import console, print_json, print_table
-from sciglm.train.config import DEFAULT_MODEL, PACKINGS, PRECISIONS, TrainConfig, load_config_file
+from sciglm.config import cli_fields, click_options
+from sciglm.train.config import TrainConfig, load_config_file
 from sciglm.train.recipes import RECIPES
 
-#: Options that map one to one onto TrainConfig fields.
-FIELDS = (
-    "data", "output", "model", "recipe", "deepspeed", "learning_rate", "lr_scheduler",
-    "warmup_steps", "epochs", "max_steps", "max_source_length", "max_target_length",
-    "per_device_batch_size", "global_batch_size", "gradient_accumulation_steps", "weight_decay",
-    "max_grad_norm", "precision", "packing", "padding_free", "gradient_checkpointing", "seed",
-    "logging_steps", "save_steps", "save_total_limit", "resume", "num_proc",
-    "attn_implementation", "trust_remote_code", "check_memory",
-)
+#: The options that are TrainConfig fields (declared once, in sciglm/train/config.py).
+FIELDS = cli_fields(TrainConfig)
 RECIPE_SETTINGS = {name for recipe in RECIPES.values() for name in recipe.settings}
-RECIPE_HELP = "; ".join(f"{r.name}: {r.description}" for r in RECIPES.values())
+
+
+def recipe_note(name: str) -> str:
+    """``[recipe: 3e-06]`` or ``[recipe: sciglm on, chat off]``: what the recipes set."""
+    values = {r.name: r.settings.get(name, getattr(TrainConfig(), name)) for r in
+              RECIPES.values()}
+    if name == "recipe":
+        return ""
+    shown = {k: ("on" if v is True else "off" if v is False else v) for k, v in values.items()}
+    if len(set(map(str, shown.values()))) == 1:
+        where = "recipe" if name in RECIPE_SETTINGS else "default"
+        return f"[{where}: {next(iter(shown.values()))}]"
+    return "[recipe: " + ", ".join(f"{k} {v}" for k, v in shown.items()) + "]"
 
 
 def config_from_options(ctx: click.Context, config_file: str | None,
@@ -42,60 +48,9 @@ def config_from_options(ctx: click.Context, config_file: str | None,
 
 
 @click.command()
-@click.option("--data", help="Mixture folder (train.jsonl or saved datasets) or a JSONL file.")
-@click.option("-o", "--output", type=click.Path(),
-              help="Run folder (checkpoints, final/); with --dry-run, where the rendered "
-                   "examples go (F.jsonl or OUTPUT/rendered.jsonl).")
-@click.option("--model", default=DEFAULT_MODEL, show_default=True,
-              help="HF folder or hub id; 'embedded' for the bundled SmolLM2-135M.")
-@click.option("--deepspeed", type=click.Path(dir_okay=False, exists=True),
-              help="DeepSpeed config, e.g. training/ds_zero2.json.")
+@click_options(TrainConfig, note=recipe_note)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="YAML with any of these options (a saved train_config.yaml works); flags win.")
-@click.option("--recipe", type=click.Choice(sorted(RECIPES)), default=None,
-              help=f"Defaults for everything below [default: chat]. {RECIPE_HELP}.")
-@click.option("--learning-rate", "--lr", "learning_rate", type=float,
-              help="[recipe: 3e-6]")
-@click.option("--lr-scheduler", help="[recipe: linear]")
-@click.option("--warmup-steps", type=int, help="[recipe: 0]")
-@click.option("--epochs", type=float, help="[recipe: 2]")
-@click.option("--max-steps", type=int,
-              help="Stop after N optimizer steps [recipe: -1, run the epochs].")
-@click.option("--max-source-length", type=int, help="Prompt tokens kept [recipe: 128].")
-@click.option("--max-target-length", type=int, help="Response tokens kept [recipe: 512].")
-@click.option("--per-device-batch-size", type=int,
-              help="Examples (packed rows with --packing bins) per process and micro-batch "
-                   "[recipe: 4].")
-@click.option("--global-batch-size", type=int,
-              help="Examples (rows) per optimizer step over all processes; the accumulation is "
-                   "derived from it and the world size [recipe: 32].")
-@click.option("--gradient-accumulation-steps", type=int,
-              help="Fix the accumulation instead; the global batch then follows the world size.")
-@click.option("--weight-decay", type=float, help="[recipe: 0]")
-@click.option("--max-grad-norm", type=float, help="[recipe: 1.0]")
-@click.option("--precision", type=click.Choice(PRECISIONS),
-              help="auto: bf16 if the GPU has it, else fp16, fp32 on CPU; auto-fp16: fp16 on GPU "
-                   "(the paper), fp32 on CPU [recipe: sciglm auto-fp16, chat auto].")
-@click.option("--packing", type=click.Choice(PACKINGS),
-              help="batch: each micro-batch's examples in one row, no padding, same steps as "
-                   "unpacked; bins: many examples per row, fewer optimizer steps; none: one "
-                   "example per row [recipe: sciglm none, chat batch].")
-@click.option("--padding-free", is_flag=True, default=None,
-              help="With --packing bins: flatten each micro-batch of rows into one row.")
-@click.option("--gradient-checkpointing/--no-gradient-checkpointing", default=None,
-              help="[recipe: sciglm on, chat off]")
-@click.option("--seed", type=int, help="[recipe: 42]")
-@click.option("--logging-steps", type=int, help="[recipe: sciglm 20, chat 1]")
-@click.option("--save-steps", type=int, default=500, show_default=True)
-@click.option("--save-total-limit", type=int, default=2, show_default=True)
-@click.option("--resume/--no-resume", default=True, show_default=True,
-              help="Continue from the last checkpoint in --output.")
-@click.option("--num-proc", type=int, default=None, help="Tokenization processes (default: auto).")
-@click.option("--attn-implementation", help="sdpa, eager or flash_attention_2 [default: sdpa].")
-@click.option("--trust-remote-code", is_flag=True, default=None,
-              help="Allow model code from the checkpoint.")
-@click.option("--check-memory/--no-check-memory", default=True, show_default=True,
-              help="Refuse to start when the model clearly does not fit.")
 @click.option("--dry-run", is_flag=True,
               help="Load only the tokenizer: print the step plan and the first --show examples.")
 @click.option("--show", type=click.IntRange(0), default=2, show_default=True,

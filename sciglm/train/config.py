@@ -18,9 +18,10 @@ from typing import Any
 
 import yaml
 
+from sciglm.config import option
 from sciglm.errors import InputError
 from sciglm.prompt_format import RECIPE_FILE
-from sciglm.train.recipes import DEFAULT_RECIPE, get_recipe
+from sciglm.train.recipes import DEFAULT_RECIPE, RECIPES, get_recipe
 
 #: The paper's base model; it must be converted with ``sciglm convert chatglm3`` first.
 DEFAULT_MODEL = "THUDM/chatglm3-6b-base"
@@ -42,41 +43,61 @@ class TrainConfig:
     """Every knob of ``sciglm train``. Build it with :meth:`for_recipe`; the field defaults
     here are the ``chat`` recipe's (the paper's optimisation values, arXiv 2401.07950)."""
 
-    data: str = ""
-    output: str = ""
-    model: str = DEFAULT_MODEL
-    recipe: str = DEFAULT_RECIPE
-    prompt_format: str = "chat"  # sciglm | chat (sciglm.prompt_format)
-    deepspeed: str | None = None
-    learning_rate: float = 3e-6
-    lr_scheduler: str = "linear"
-    warmup_steps: int = 0
-    epochs: float = 2.0
-    max_steps: int = -1
-    max_source_length: int = 128
-    max_target_length: int = 512
-    per_device_batch_size: int = 4
+    data: str = option("", "Mixture folder (train.jsonl or saved datasets), a JSONL file, or a "
+                       "catalogue name such as sciinstruct.")
+    output: str = option("", "Run folder (checkpoints, final/); with --dry-run, where the "
+                         "rendered examples go (F.jsonl or OUTPUT/rendered.jsonl).", short="-o",
+                         path=True)
+    model: str = option(DEFAULT_MODEL, "HF folder, Hub id or catalogue name ('embedded' for the "
+                        "bundled SmolLM2-135M); original ChatGLM checkpoints are converted once.")
+    recipe: str = option(DEFAULT_RECIPE, "Defaults for everything marked [recipe] "
+                         "[default: chat].", choices=tuple(sorted(RECIPES)), deferred=True)
+    prompt_format: str = "chat"  # sciglm | chat (sciglm.prompt_format), set by the recipe
+    deepspeed: str | None = option(None, "DeepSpeed config, e.g. training/ds_zero2.json.",
+                                   path=True)
+    learning_rate: float = option(3e-6, "Peak learning rate.", aliases=("--lr",), deferred=True)
+    lr_scheduler: str = option("linear", "Learning-rate schedule.", deferred=True)
+    warmup_steps: int = option(0, "Warm-up steps.", deferred=True)
+    epochs: float = option(2.0, "Passes over the data.", deferred=True)
+    max_steps: int = option(-1, "Stop after N optimizer steps (-1: run the epochs).",
+                            deferred=True)
+    max_source_length: int = option(128, "Prompt tokens kept.", deferred=True)
+    max_target_length: int = option(512, "Response tokens kept.", deferred=True)
+    per_device_batch_size: int = option(4, "Examples (packed rows with --packing bins) per "
+                                        "process and micro-batch.", deferred=True)
     #: Examples per optimizer step over all processes; accumulation is derived from it.
-    global_batch_size: int | None = 32
+    global_batch_size: int | None = option(32, "Examples (rows) per optimizer step over all "
+                                           "processes; the accumulation is derived from it and "
+                                           "the world size.", deferred=True)
     #: Fixed accumulation (then the global batch follows the world size); None: derived.
-    gradient_accumulation_steps: int | None = None
-    weight_decay: float = 0.0
-    max_grad_norm: float = 1.0
-    precision: str = "auto"  # auto | auto-fp16 | bf16 | fp16 | fp32
+    gradient_accumulation_steps: int | None = option(
+        None, "Fix the accumulation instead; the global batch then follows the world size.")
+    weight_decay: float = option(0.0, "Weight decay.", deferred=True)
+    max_grad_norm: float = option(1.0, "Gradient clipping norm.", deferred=True)
+    precision: str = option("auto", "auto: bf16 if the GPU has it, else fp16, fp32 on CPU; "
+                            "auto-fp16: fp16 on GPU (the paper), fp32 on CPU.",
+                            choices=PRECISIONS, deferred=True)
     #: none: one example per row; batch: each micro-batch in one row; bins: rows of many examples
-    packing: str = "batch"
-    padding_free: bool = False  # bins only: flatten a micro-batch of rows into one row
+    packing: str = option("batch", "batch: each micro-batch's examples in one row, no padding, "
+                          "same steps as unpacked; bins: many examples per row, fewer optimizer "
+                          "steps; none: one example per row.", choices=PACKINGS, deferred=True)
+    padding_free: bool = option(False, "With --packing bins: flatten each micro-batch of rows "
+                                "into one row.", deferred=True)
     pad_to_max_length: bool = False  # none only: pad every row to source + target + 1
-    gradient_checkpointing: bool = False
-    seed: int = 42
-    logging_steps: int = 1
-    save_steps: int = 500
-    save_total_limit: int | None = 2
-    resume: bool = True
-    num_proc: int | None = None
-    attn_implementation: str = "sdpa"
-    trust_remote_code: bool = False
-    check_memory: bool = True
+    gradient_checkpointing: bool = option(False, "Recompute activations to save memory.",
+                                          negatable=True, deferred=True)
+    seed: int = option(42, "Random seed.", deferred=True)
+    logging_steps: int = option(1, "Log every N optimizer steps.", deferred=True)
+    save_steps: int = option(500, "Checkpoint every N optimizer steps.")
+    save_total_limit: int | None = option(2, "Checkpoints kept.")
+    resume: bool = option(True, "Continue from the last checkpoint in --output.",
+                          negatable=True)
+    num_proc: int | None = option(None, "Tokenization processes (default: auto).")
+    attn_implementation: str = option("sdpa", "sdpa, eager or flash_attention_2.")
+    trust_remote_code: bool = option(False, "Allow model code from the checkpoint.",
+                                     deferred=True)
+    check_memory: bool = option(True, "Refuse to start when the model clearly does not fit.",
+                                negatable=True)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
