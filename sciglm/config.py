@@ -130,3 +130,37 @@ def from_values(cls: type[T], values: dict[str, Any], **overrides: Any) -> T:
     names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
     chosen = {k: v for k, v in values.items() if k in names}
     return cls(**(chosen | overrides))
+
+
+def check_keys(cls: type, values: dict[str, Any], where: str,
+               reserved: frozenset[str] = frozenset()) -> None:
+    """Raise :class:`SciglmError` naming any key of ``values`` that is not an option of
+    ``cls`` (or is ``reserved``: set by the caller itself)."""
+    from sciglm.errors import SciglmError
+
+    known = set(cli_fields(cls)) - reserved
+    bad = sorted(set(values) - known)
+    if bad:
+        raise SciglmError(f"unknown key(s) in {where}: {', '.join(bad)} "
+                          f"(known: {', '.join(sorted(known))})")
+
+
+def to_flags(cls: type, values: dict[str, Any]) -> list[str]:
+    """The command-line flags that give the options of ``cls`` these ``values`` (``None``
+    values are left out), e.g. to run the command in a subprocess."""
+    specs = {f.name: f.metadata["cli"] for f in dataclasses.fields(cls) if "cli" in f.metadata}
+    hints = typing.get_type_hints(cls)
+    flags: list[str] = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        spec = specs[name]
+        flag = spec["flag"] or "--" + name.replace("_", "-")
+        if _base_type(hints[name])[0] is bool:
+            if value:
+                flags.append(flag)
+            elif spec["negatable"]:
+                flags.append(f"--no-{flag[2:]}")
+            continue
+        flags += [flag, str(value)]
+    return flags

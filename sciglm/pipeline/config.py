@@ -20,27 +20,19 @@ def sample_path(name: str) -> str:
     return str(resources.files("sciglm.pipeline") / "sample" / name)
 
 
-@dataclass
-class TeacherConfig:
-    base_url: str | None = None  # None: start the embedded teacher on loopback
-    model: str | None = None
-    max_tokens: int = 256
-    temperature: float = 0.0
-    max_reflections: int = 1
-    concurrency: int = 4
-
-
-@dataclass
-class StudentConfig:
-    model: str = "embedded"
-    recipe: str = "chat"  # sciglm train --recipe: chat or sciglm (the paper's)
-    deepspeed: str | None = "training/ds_zero2.json"
-    max_steps: int = 8
-    learning_rate: float = 1e-5
-    per_device_batch_size: int = 2
-    gradient_accumulation_steps: int = 1
-    max_source_length: int = 128
-    max_target_length: int = 256
+#: The pipeline's own choices for ``sciglm annotate`` (any of its options may be set in
+#: ``teacher:``; the rest keep the command's defaults, declared once in AnnotateConfig).
+TEACHER_DEFAULTS: dict[str, Any] = {"base_url": None, "model": None, "max_tokens": 256,
+                                    "temperature": 0.0, "max_reflections": 1, "concurrency": 4}
+#: The pipeline's own choices for ``sciglm train`` (any TrainConfig option in ``student:``).
+STUDENT_DEFAULTS: dict[str, Any] = {
+    "model": "embedded", "recipe": "chat", "deepspeed": "training/ds_zero2.json",
+    "max_steps": 8, "learning_rate": 1e-5, "per_device_batch_size": 2,
+    "gradient_accumulation_steps": 1, "max_source_length": 128, "max_target_length": 256,
+}
+#: Options the pipeline sets itself (paths of the run, the seed).
+TEACHER_RESERVED = frozenset({"output", "resume", "retry_errors", "as_json"})
+STUDENT_RESERVED = frozenset({"data", "output", "seed"})
 
 
 @dataclass
@@ -55,8 +47,8 @@ class PipelineConfig:
     questions: str = field(default_factory=lambda: sample_path("questions.jsonl"))
     heldout: str = field(default_factory=lambda: sample_path("heldout.jsonl"))
     skip: list[str] = field(default_factory=list)
-    teacher: TeacherConfig = field(default_factory=TeacherConfig)
-    student: StudentConfig = field(default_factory=StudentConfig)
+    teacher: dict[str, Any] = field(default_factory=lambda: dict(TEACHER_DEFAULTS))
+    student: dict[str, Any] = field(default_factory=lambda: dict(STUDENT_DEFAULTS))
     eval: EvalConfig = field(default_factory=EvalConfig)
     seed: int = 0
 
@@ -67,7 +59,21 @@ class PipelineConfig:
         path.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False), encoding="utf-8")
 
 
-_SECTIONS = {"teacher": TeacherConfig, "student": StudentConfig, "eval": EvalConfig}
+def _command_section(key: str, value: Any, where: str) -> dict[str, Any]:
+    """``teacher:`` / ``student:``: the pipeline's defaults with the file's values on top,
+    every key an option of the command it configures."""
+    from sciglm.annotate.config import AnnotateConfig
+    from sciglm.config import check_keys
+    from sciglm.train.config import TrainConfig
+
+    cls, defaults, reserved = {
+        "teacher": (AnnotateConfig, TEACHER_DEFAULTS, TEACHER_RESERVED),
+        "student": (TrainConfig, STUDENT_DEFAULTS, STUDENT_RESERVED),
+    }[key]
+    if not isinstance(value, dict):
+        raise SciglmError(f"{where}: '{key}' must be a mapping")
+    check_keys(cls, value, f"{where}: {key}", reserved)
+    return {**defaults, **value}
 
 
 def load_config(path: str | None, overrides: dict[str, Any] | None = None) -> PipelineConfig:
@@ -93,15 +99,15 @@ def load_config(path: str | None, overrides: dict[str, Any] | None = None) -> Pi
         raise SciglmError(f"{path or 'config'}: unknown key(s) {', '.join(unknown)}")
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _SECTIONS:
-            section_cls = _SECTIONS[key]
+        if key in ("teacher", "student"):
+            kwargs[key] = _command_section(key, value, path or "config")
+        elif key == "eval":
             if not isinstance(value, dict):
-                raise SciglmError(f"{path or 'config'}: '{key}' must be a mapping")
-            names = {f.name for f in fields(section_cls)}
-            bad = sorted(set(value) - names)
+                raise SciglmError(f"{path or 'config'}: 'eval' must be a mapping")
+            bad = sorted(set(value) - {f.name for f in fields(EvalConfig)})
             if bad:
-                raise SciglmError(f"{path or 'config'}: unknown key(s) in {key}: {', '.join(bad)}")
-            kwargs[key] = section_cls(**value)
+                raise SciglmError(f"{path or 'config'}: unknown key(s) in eval: {', '.join(bad)}")
+            kwargs[key] = EvalConfig(**value)
         else:
             kwargs[key] = value
     config = PipelineConfig(**kwargs)

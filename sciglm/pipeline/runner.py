@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sciglm
+from sciglm.config import to_flags
 from sciglm.console import console
 from sciglm.errors import SciglmError
 from sciglm.io.jsonl import read_jsonl
@@ -108,26 +109,16 @@ class Pipeline:
             raise SciglmError(f"stage {stage!r} failed (exit {code}); its log: {log_path}")
 
     def stage_annotate(self) -> str:
-        t = self.config.teacher
+        from sciglm.annotate.config import AnnotateConfig
+
         args = [
             "annotate",
             str(resolve_resource(self.config.questions)),
             "-o",
             str(self.annotated),
-            "--max-tokens",
-            str(t.max_tokens),
-            "--temperature",
-            str(t.temperature),
-            "--max-reflections",
-            str(t.max_reflections),
-            "--concurrency",
-            str(t.concurrency),
             "--retry-errors",  # on a re-run, redo questions lost to teacher errors
+            *to_flags(AnnotateConfig, self.config.teacher),
         ]
-        if t.base_url:
-            args += ["--base-url", t.base_url]
-        if t.model:
-            args += ["--model", t.model]
         self.sciglm("annotate", *args)
         stages = Counter(r.get("stage", "?") for r in read_jsonl(self.annotated))
         return ", ".join(f"{k} {v}" for k, v in sorted(stages.items()))
@@ -210,38 +201,23 @@ class Pipeline:
         return f"{bench['correct']}/{bench['n']} correct ({bench['accuracy']:.1f}%)"
 
     def stage_eval_before(self) -> str:
-        return self._eval("eval_before", self.config.student.model)
+        return self._eval("eval_before", self.config.student["model"])
 
     def stage_train(self) -> str:
-        s = self.config.student
+        from sciglm.train.config import TrainConfig
+
+        student = dict(self.config.student)
+        student["deepspeed"] = resolve_resource(student.get("deepspeed"))
         args = [
             "train",
             "--data",
             str(self.mix_dir),
-            "--model",
-            s.model,
-            "--recipe",
-            s.recipe,
             "-o",
             str(self.train_dir),
-            "--max-steps",
-            str(s.max_steps),
-            "--lr",
-            str(s.learning_rate),
-            "--per-device-batch-size",
-            str(s.per_device_batch_size),
-            "--gradient-accumulation-steps",
-            str(s.gradient_accumulation_steps),
-            "--max-source-length",
-            str(s.max_source_length),
-            "--max-target-length",
-            str(s.max_target_length),
             "--seed",
             str(self.config.seed),
+            *to_flags(TrainConfig, student),
         ]
-        deepspeed = resolve_resource(s.deepspeed)
-        if deepspeed:
-            args += ["--deepspeed", deepspeed]
         self.sciglm("train", *args)
         return str(self.model_dir)
 

@@ -20,7 +20,7 @@ def test_defaults_point_at_the_bundled_sample() -> None:
     assert len(questions) == 20 and len(heldout) == 10
     assert not {q["question"] for q in questions} & {q["question"] for q in heldout}
     assert {q["subject"] for q in questions} == {"math", "physics", "chemistry"}
-    assert config.teacher.base_url is None and config.student.model == "embedded"
+    assert config.teacher["base_url"] is None and config.student["model"] == "embedded"
 
 
 def test_yaml_then_overrides(tmp_path: Path) -> None:
@@ -28,8 +28,27 @@ def test_yaml_then_overrides(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump({"output": "x", "student": {"max_steps": 3}}), "utf-8")
     config = load_config(str(path), {"student.max_steps": 5, "teacher.model": "m"})
     assert config.output == "x"
-    assert config.student.max_steps == 5 and config.student.model == "embedded"
-    assert config.teacher.model == "m"
+    assert config.student["max_steps"] == 5 and config.student["model"] == "embedded"
+    assert config.teacher["model"] == "m"
+
+
+def test_any_option_of_the_commands_can_be_set_and_becomes_its_flag(tmp_path: Path) -> None:
+    """teacher:/student: take every option of sciglm annotate/train, declared once in their
+    config dataclasses, and the runner passes them on as those commands' flags."""
+    from sciglm.annotate.config import AnnotateConfig
+    from sciglm.config import to_flags
+    from sciglm.train.config import TrainConfig
+
+    config = load_config(None, {"teacher.idle_timeout": 5.0, "teacher.stream": False,
+                                "student.gradient_checkpointing": True,
+                                "student.packing": "bins"})
+    teacher = to_flags(AnnotateConfig, config.teacher)
+    assert ["--idle-timeout", "5.0"] == teacher[teacher.index("--idle-timeout"):][:2]
+    assert "--no-stream" in teacher and "--base-url" not in teacher  # None: not passed
+    student = to_flags(TrainConfig, config.student)
+    assert "--gradient-checkpointing" in student
+    assert student[student.index("--packing") + 1] == "bins"
+    assert student[student.index("--learning-rate") + 1] == "1e-05"
 
 
 def test_saved_config_round_trips(tmp_path: Path) -> None:
@@ -43,7 +62,9 @@ def test_saved_config_round_trips(tmp_path: Path) -> None:
     ("data", "message"),
     [
         ({"teacherr": {}}, "unknown key\\(s\\) teacherr"),
-        ({"student": {"steps": 1}}, "unknown key\\(s\\) in student: steps"),
+        ({"student": {"steps": 1}}, "unknown key\\(s\\) in .*student: steps"),
+        ({"student": {"output": "x"}}, "unknown key\\(s\\) in .*student: output"),
+        ({"teacher": {"concurrancy": 2}}, "unknown key\\(s\\) in .*teacher: concurrancy"),
         ({"student": 3}, "'student' must be a mapping"),
         ({"skip": ["annotat"]}, "unknown stage\\(s\\) to skip: annotat"),
     ],
