@@ -155,13 +155,30 @@ def retry_after_seconds(headers: Any) -> float | None:
 
 def parse_completion(response: Any) -> Completion:
     """Check that ``response`` is a chat completion with text; :class:`MalformedResponse` if not."""
+    choice = _first_choice(response)
+    text = getattr(getattr(choice, "message", None), "content", None)
+    if not isinstance(text, str):
+        raise MalformedResponse("the response's first choice has no message text")
+    return _completion(text, response, choice)
+
+
+def parse_text(response: Any) -> Completion:
+    """Check that ``response`` is a text completion with text; :class:`MalformedResponse` if not."""
+    choice = _first_choice(response)
+    text = getattr(choice, "text", None)
+    if not isinstance(text, str):
+        raise MalformedResponse("the response's first choice has no text")
+    return _completion(text, response, choice)
+
+
+def _first_choice(response: Any) -> Any:
     choices = getattr(response, "choices", None)
     if not isinstance(choices, list) or not choices:
         raise MalformedResponse(f"no choices in the response ({type(response).__name__})")
-    message = getattr(choices[0], "message", None)
-    text = getattr(message, "content", None)
-    if not isinstance(text, str):
-        raise MalformedResponse("the response's first choice has no message text")
+    return choices[0]
+
+
+def _completion(text: str, response: Any, choice: Any) -> Completion:
     usage = getattr(response, "usage", None)
     prompt = getattr(usage, "prompt_tokens", None)
     completion = getattr(usage, "completion_tokens", None)
@@ -169,7 +186,7 @@ def parse_completion(response: Any) -> Completion:
         text=text,
         prompt_tokens=prompt if isinstance(prompt, int) else None,
         completion_tokens=completion if isinstance(completion, int) else None,
-        finish_reason=getattr(choices[0], "finish_reason", None),
+        finish_reason=getattr(choice, "finish_reason", None),
     )
 
 
@@ -436,25 +453,6 @@ def _chunk_type(kind: str) -> Any:
     from openai.types import Completion as TextCompletion
 
     return ChatCompletionChunk if kind == "chat" else TextCompletion
-
-
-def parse_text(response: Any) -> Completion:
-    """Check that ``response`` is a text completion with text; :class:`MalformedResponse` if not."""
-    choices = getattr(response, "choices", None)
-    if not isinstance(choices, list) or not choices:
-        raise MalformedResponse(f"no choices in the response ({type(response).__name__})")
-    text = getattr(choices[0], "text", None)
-    if not isinstance(text, str):
-        raise MalformedResponse("the response's first choice has no text")
-    usage = getattr(response, "usage", None)
-    prompt = getattr(usage, "prompt_tokens", None)
-    completion = getattr(usage, "completion_tokens", None)
-    return Completion(
-        text=text,
-        prompt_tokens=prompt if isinstance(prompt, int) else None,
-        completion_tokens=completion if isinstance(completion, int) else None,
-        finish_reason=getattr(choices[0], "finish_reason", None),
-    )
 
 
 def _final(exc: BaseException, kind: str, reason: str, retry: int, label: str) -> EndpointError:

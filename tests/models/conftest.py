@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from tests.train import test_convert_chatglm3 as convert_tests
+
 CFG = dict(model_type="chatglm", architectures=["ChatGLMModel"], hidden_size=64, num_layers=2,
            ffn_hidden_size=96, kv_channels=16, num_attention_heads=4, multi_query_attention=True,
            multi_query_group_num=2, padded_vocab_size=384, layernorm_epsilon=1e-5,
@@ -27,28 +29,8 @@ WORDS = ("the train leaves at noon and arrives two hours later how many apples d
 
 
 def original_weights(seed: int = 0) -> dict[str, torch.Tensor]:
-    """Random tensors named and shaped like THUDM/chatglm3-6b-base's."""
-    g = torch.Generator().manual_seed(seed)
-    h, f, v, hd = CFG["hidden_size"], CFG["ffn_hidden_size"], CFG["padded_vocab_size"], 16
-    qkv = (CFG["num_attention_heads"] + 2 * CFG["multi_query_group_num"]) * hd
-
-    def r(*shape: int, scale: float = 0.1) -> torch.Tensor:
-        return torch.randn(*shape, generator=g) * scale
-
-    w = {"transformer.embedding.word_embeddings.weight": r(v, h, scale=1.0),
-         "transformer.rotary_pos_emb.inv_freq": 1.0 / 10000 ** (torch.arange(0, 8, 2).float() / 8),
-         "transformer.encoder.final_layernorm.weight": 1 + r(h),
-         "transformer.output_layer.weight": r(v, h)}
-    for i in range(CFG["num_layers"]):
-        p = f"transformer.encoder.layers.{i}."
-        w |= {p + "input_layernorm.weight": 1 + r(h),
-              p + "self_attention.query_key_value.weight": r(qkv, h),
-              p + "self_attention.query_key_value.bias": r(qkv),
-              p + "self_attention.dense.weight": r(h, h),
-              p + "post_attention_layernorm.weight": 1 + r(h),
-              p + "mlp.dense_h_to_4h.weight": r(2 * f, h),
-              p + "mlp.dense_4h_to_h.weight": r(h, f)}
-    return w
+    """Random tensors named and shaped like THUDM/chatglm3-6b-base's (at this file's CFG)."""
+    return convert_tests.original_weights(seed, CFG)
 
 
 def write_tokenizer(folder: Path, work: Path) -> None:

@@ -22,11 +22,12 @@ CFG = dict(model_type="chatglm", hidden_size=64, num_layers=2, ffn_hidden_size=9
            apply_residual_connection_post_layernorm=False, eos_token_id=2, pad_token_id=0)
 
 
-def original_weights(seed: int = 0) -> dict[str, torch.Tensor]:
-    """Random tensors named and shaped like THUDM/chatglm3-6b-base."""
+def original_weights(seed: int = 0, cfg: dict | None = None) -> dict[str, torch.Tensor]:
+    """Random tensors named and shaped like THUDM/chatglm3-6b-base (for ``cfg``, else CFG)."""
+    cfg = cfg or CFG
     g = torch.Generator().manual_seed(seed)
-    h, f, v, hd = CFG["hidden_size"], CFG["ffn_hidden_size"], CFG["padded_vocab_size"], 16
-    qkv = (CFG["num_attention_heads"] + 2 * CFG["multi_query_group_num"]) * hd
+    h, f, v, hd = cfg["hidden_size"], cfg["ffn_hidden_size"], cfg["padded_vocab_size"], 16
+    qkv = (cfg["num_attention_heads"] + 2 * cfg["multi_query_group_num"]) * hd
 
     def r(*shape: int, scale: float = 0.1) -> torch.Tensor:
         return torch.randn(*shape, generator=g) * scale
@@ -35,7 +36,7 @@ def original_weights(seed: int = 0) -> dict[str, torch.Tensor]:
          "transformer.rotary_pos_emb.inv_freq": 1.0 / 10000 ** (torch.arange(0, 8, 2).float() / 8),
          "transformer.encoder.final_layernorm.weight": 1 + r(h),
          "transformer.output_layer.weight": r(v, h)}
-    for i in range(CFG["num_layers"]):
+    for i in range(cfg["num_layers"]):
         p = f"transformer.encoder.layers.{i}."
         w |= {p + "input_layernorm.weight": 1 + r(h),
               p + "self_attention.query_key_value.weight": r(qkv, h),
