@@ -91,13 +91,17 @@ class LocalModel:
             options.update(temperature=params.temperature, top_p=params.top_p, top_k=0)
         return GenerationConfig(**options)
 
-    def _encode(self, texts: list[str]) -> Any:
-        # A rendered chat template holds its special tokens as text: read them (a tokenizer may
-        # default to never reading them, as converted ChatGLM3 does for exactness).
-        return self.tokenizer(
-            texts, return_tensors="pt", padding=True, add_special_tokens=False,
-            split_special_tokens=False,
-        ).to(self.device)
+    def encode(self, messages: list[Message]) -> list[int]:
+        """Token ids of the conversation as the model sees it (:meth:`render`), with special
+        tokens only where the chat template writes them: text typed by a user stays text."""
+        from sciglm.train.chatglm_tokenizer import encode_chat
+
+        self.render(messages)  # the template check, with its one-line error
+        return encode_chat(self.tokenizer, messages, add_generation_prompt=True)
+
+    def _batch(self, ids: list[list[int]]) -> Any:
+        """Left-padded tensors of a batch of token id lists, on the model's device."""
+        return self.tokenizer.pad({"input_ids": ids}, return_tensors="pt").to(self.device)
 
     def warmup(self) -> None:
         """One tiny generation so the first real reply does not pay for lazy initialisation."""
@@ -111,43 +115,30 @@ class LocalModel:
         on_batch: OnBatch | None = None,
     ) -> list[str]:
         """One reply per conversation, generated in batches of ``batch_size``."""
-        import torch
-
-        texts = [self.render(messages) for messages in conversations]
-        lengths = [len(self.tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts]
-        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
-        replies: list[str] = [""] * len(texts)
-        config = self._config(params)
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            encoded = self._encode([texts[i] for i in chunk])
-            with torch.inference_mode():
-                output = self.model.generate(**encoded, generation_config=config)
-            new_tokens = output[:, encoded["input_ids"].shape[1] :]
-            decoded = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-            for index, text in zip(chunk, decoded, strict=True):
-                replies[index] = text.strip()
-            if on_batch is not None:
-                on_batch(len(chunk))
-        return replies
+        return self._generate([self.encode(messages) for messages in conversations], params,
+                              on_batch)
 
     def complete_text(
         self, prompts: Sequence[str], params: GenParams, on_batch: OnBatch | None = None
     ) -> list[str]:
         """Each prompt text continued as is, in batches: encoded with the tokenizer's special
-        tokens (ChatGLM3's ``[gMASK]sop`` prefix, as SciGLM's evaluation script did), no chat
-        template."""
+        tokens around it (ChatGLM3's ``[gMASK]sop`` prefix, as SciGLM's evaluation script did)
+        and none read from the text, no chat template."""
+        ids = [list(self.tokenizer(text, add_special_tokens=True,
+                                   split_special_tokens=True)["input_ids"]) for text in prompts]
+        return self._generate(ids, params, on_batch)
+
+    def _generate(self, ids: list[list[int]], params: GenParams,
+                  on_batch: OnBatch | None) -> list[str]:
+        """Replies to prompts given as token ids, in batches of similar length, input order."""
         import torch
 
-        encode = self.tokenizer
-        lengths = [len(encode(t, add_special_tokens=True)["input_ids"]) for t in prompts]
-        order = sorted(range(len(prompts)), key=lambda i: (lengths[i], i))
-        replies: list[str] = [""] * len(prompts)
+        order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), i))
+        replies: list[str] = [""] * len(ids)
         config = self._config(params)
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
-            encoded = encode([prompts[i] for i in chunk], return_tensors="pt", padding=True,
-                             add_special_tokens=True).to(self.device)
+            encoded = self._batch([ids[i] for i in chunk])
             with torch.inference_mode():
                 output = self.model.generate(**encoded, generation_config=config)
             new_tokens = output[:, encoded["input_ids"].shape[1] :]
@@ -173,7 +164,7 @@ class LocalModel:
         streamer = TextIteratorStreamer(
             self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=POLL_SECONDS
         )
-        encoded = self._encode([self.render(messages)])
+        encoded = self._batch([self.encode(messages)])
         cache = self._reusable_cache(encoded["input_ids"][0].tolist())
         failure: list[BaseException] = []
 
