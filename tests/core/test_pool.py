@@ -28,9 +28,7 @@ class Misbehaving(Subject):
             bytearray(8 * 1024**3)
         if item.response == "raise":
             raise ValueError("bad input")
-        if item.response == "slow":
-            time.sleep(1.5)
-            return Verdict(True, "slow", "")
+
         return Verdict(item.response == item.reference, item.response, "")
 
 
@@ -119,17 +117,38 @@ def test_worker_start_up_does_not_count_against_a_check(register_plugin) -> None
     assert verdict.correct is True, verdict.reason
 
 
-def test_cold_worker_checks_get_the_grace_until_it_is_warm(subject: None) -> None:
+class SlowToWarm(Subject):
+    """Takes 3 s to warm up (its libraries) and 1.5 s per check."""
+
+    name = "slow_to_warm"
+
+    def warmup(self) -> None:
+        time.sleep(3.0)
+
+    def verify(self, item: VerifyItem) -> Verdict:
+        time.sleep(1.5)
+        return Verdict(True, item.response, "")
+
+
+class SlowPlugin:
+    @hookimpl
+    def register_subjects(self, register):  # type: ignore[no-untyped-def]
+        register(SlowToWarm())
+
+
+def test_cold_worker_checks_get_the_grace_until_it_is_warm(register_plugin) -> None:  # type: ignore[no-untyped-def]
     """A cold worker takes checks while it loads its libraries in the background; until it
     says it is warm its checks are not cut at their timeout (``COLD_GRACE``), then they are."""
+    register_plugin(SlowPlugin(), "slow-to-warm")
+    slow = [VerifyItem("1", "slow_to_warm", "x", "x")]
     with VerifierPool(1, timeout=0.5, start_method="fork", warm=False) as pool:
-        (first,) = pool.map(items(["slow"]))
+        (first,) = pool.map(slow)  # during the 3 s warm-up
         deadline = time.monotonic() + 60
         while pool.warming and time.monotonic() < deadline:
             time.sleep(0.05)
-        (later,) = pool.map(items(["slow"]))
+        (later,) = pool.map(slow)
     assert first.correct is True
     assert later.correct is None and later.reason == "timed out after 0.5s"
     with VerifierPool(1, timeout=0.5, start_method="fork", warm=True) as pool:
-        (warm,) = pool.map(items(["slow"]))
+        (warm,) = pool.map(slow)
     assert warm.correct is None
