@@ -35,18 +35,23 @@ def option(
     negatable: bool = False,
     deferred: bool = False,
     aliases: tuple[str, ...] = (),
+    multiple: bool = False,
+    metavar: str | None = None,
+    required: bool = False,
     default_factory: Callable[[], Any] | None = None,
 ) -> Any:
     """A dataclass field that is also a command-line option.
 
     ``flag`` overrides ``--field-name``; ``short`` adds e.g. ``-o``; ``aliases`` more flags;
     ``min``/``max`` bound numbers; ``choices`` restricts strings; ``negatable`` makes a bool
-    ``--x/--no-x``. ``deferred``: the option's own default is ``None`` (not given), because the
-    value comes from elsewhere when it is not given (a recipe, a config file).
+    ``--x/--no-x``; ``multiple`` repeats it (a tuple). ``deferred``: the option's own default is
+    ``None`` (not given), because the value comes from elsewhere when it is not given (a
+    recipe, a config file).
     """
     metadata = {"cli": {"help": help, "flag": flag, "short": short, "min": min, "max": max,
                         "choices": choices, "path": path, "negatable": negatable,
-                        "deferred": deferred, "aliases": aliases}}
+                        "deferred": deferred, "aliases": aliases, "multiple": multiple,
+                        "metavar": metavar, "required": required}}
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -104,6 +109,13 @@ def click_options(cls: type, only: tuple[str, ...] | None = None,
             if note is not None:
                 help_text = f"{help_text} {note(field.name)}".strip()
         kwargs: dict[str, Any] = {"help": help_text}
+        if spec["metavar"]:
+            kwargs["metavar"] = spec["metavar"]
+        if spec["multiple"]:
+            kwargs.update(multiple=True, type=click.STRING,
+                          required=spec["required"] or default is _MISSING)
+            decorators.append(click.option(*names, field.name, **kwargs))
+            continue
         if base is bool:
             if spec["negatable"]:
                 names[0] = f"{name}/--no-{name[2:]}"
@@ -156,6 +168,10 @@ def to_flags(cls: type, values: dict[str, Any]) -> list[str]:
             continue
         spec = specs[name]
         flag = spec["flag"] or "--" + name.replace("_", "-")
+        if spec["multiple"]:
+            for item in ([value] if isinstance(value, str) else value):
+                flags += [flag, str(item)]
+            continue
         if _base_type(hints[name])[0] is bool:
             if value:
                 flags.append(flag)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 
 from sciglm.cli.common import console, print_json, print_table, progress_bar
+from sciglm.config import click_options, from_values
 from sciglm.errors import SciglmError
+from sciglm.eval.config import EvalConfig
 from sciglm.generation.base import GenParams
 
 
@@ -21,53 +24,8 @@ def _default_output(model: str | None, base_url: str | None) -> Path:
 
 
 @click.command()
-@click.option("--model", "model_name", default=None,
-              help="Local Hugging Face folder, 'embedded' (default), or the endpoint's model name.")
-@click.option("--base-url", default=None,
-              help="OpenAI-compatible endpoint (key: $OPENAI_API_KEY); requests run concurrently.")
-@click.option("--benchmark", "benchmark_specs", multiple=True, required=True,
-              metavar="NAME[,NAME…]",
-              help="gsm8k, math, scibench, theoremqa, scieval, gaokao, ceval, ceval-hard, "
-                   "mmlu-sci, sat-math, aqua, mathematics, minif2f (and any a plugin registers); "
-                   "NAME=PATH for another file of a known benchmark; NAME=PATH:SUBJECT for your "
-                   "own JSONL.")
-@click.option("--protocol", default=None, metavar="NAME",
-              help="cot (step by step, boxed answer, subject verifiers), direct (boxed answer "
-                   "only) or sciglm (the paper's: zero-shot, greedy, 512 tokens, the original "
-                   "scorers). Default: sciglm for a model trained with the sciglm recipe, else "
-                   "cot.")
-@click.option("--prompt-format", default=None, metavar="NAME",
-              help="chat (chat template / chat API) or sciglm ('[Round 1]\\n\\n问：…\\n\\n答：' "
-                   "completed as plain text). Default: the model's recipe, else the protocol's.")
-@click.option("--compare", default=None, metavar="TABLE",
-              help="Print the paper's rows beside the scores: sciglm-paper (Tables 3-4) or "
-                   "sciglm-paper-v1 (v1, Tables 5-6).")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Score only the first N items of each benchmark.")
-@click.option("--shots", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worked exemplars before each question (few-shot; the dev split where the "
-                   "benchmark has one).")
-@click.option("--max-tokens", type=click.IntRange(min=1), default=512, show_default=True,
-              help="Longest answer, in tokens.")
-@click.option("--temperature", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="0 is greedy (repeatable scores).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=8, show_default=True,
-              help="Questions per batch on a local model.")
-@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
-              help="Requests in flight to an endpoint.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Verifier processes.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of the public sets in the mirror layout (default: $SCIGLM_DATA).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Run folder (default: eval-runs/MODEL). Re-running resumes it.")
-@click.option("--overwrite", is_flag=True, help="Discard the predictions already in --output.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
-def eval_cmd(model_name: str | None, base_url: str | None, benchmark_specs: tuple[str, ...],
-             protocol: str | None, prompt_format: str | None, compare: str | None,
-             limit: int | None, shots: int, max_tokens: int, temperature: float,
-             batch_size: int, concurrency: int, workers: int, data_dir: Path | None,
-             output: Path | None, overwrite: bool, as_json: bool) -> None:
+@click_options(EvalConfig)
+def eval_cmd(**values: Any) -> None:
     """Evaluate a model on benchmarks; answers are judged by the same subject verifiers as
     `sciglm verify` (multiple choice by the option letter).
 
@@ -91,24 +49,28 @@ def eval_cmd(model_name: str | None, base_url: str | None, benchmark_specs: tupl
     from sciglm.eval.runner import EvalOptions, run_eval
     from sciglm.generation.factory import load_model
 
+    config = from_values(EvalConfig, values)
+    model_name, base_url, compare = config.model, config.base_url, config.compare
+    concurrency, batch_size, as_json = config.concurrency, config.batch_size, config.as_json
     recipe = {} if base_url else read_recipe(model_name)
-    chosen, fmt = choose(protocol, prompt_format, recipe)
+    chosen, fmt = choose(config.protocol, config.prompt_format, recipe)
     if compare:
         get_table(compare)
-    benches = parse_benchmarks(benchmark_specs)
+    benches = parse_benchmarks(config.benchmark)
+    data_dir = Path(config.data_dir) if config.data_dir else None
     if data_dir is not None and not data_dir.is_dir():
         raise SciglmError(f"--data-dir {data_dir}: no such folder")
     data_dir = data_dir or data_dir_from_env()
     for bench in benches:  # a missing file stops the run before the model loads
         resolve(bench, data_dir)
-    params = GenParams(max_tokens=max_tokens, temperature=temperature)
-    output = output or _default_output(model_name, base_url)
+    params = GenParams(max_tokens=config.max_tokens, temperature=config.temperature)
+    output = Path(config.output) if config.output else _default_output(model_name, base_url)
     # Items generated per step: one local batch (judged while the next one generates), or
     # enough requests to keep an endpoint busy.
     chunk = concurrency * 4 if base_url else batch_size
-    options = EvalOptions(limit=limit, shots=shots, protocol=chosen.name, prompt_format=fmt,
-                          params=params, workers=workers, chunk=chunk, overwrite=overwrite,
-                          compare=compare)
+    options = EvalOptions(limit=config.limit, shots=config.shots, protocol=chosen.name,
+                          prompt_format=fmt, params=params, workers=config.workers, chunk=chunk,
+                          overwrite=config.overwrite, compare=compare)
     if recipe and not as_json:
         console.print(f"model trained with the {recipe.get('recipe', '?')!r} recipe: protocol "
                       f"{chosen.name}, prompt format {fmt}", markup=False)
@@ -126,7 +88,8 @@ def eval_cmd(model_name: str | None, base_url: str | None, benchmark_specs: tupl
     if as_json:
         print_json(report.to_dict())
         return
-    title = f"sciglm eval: accuracy (%), protocol {chosen.name}, {fmt} format, {shots}-shot"
+    title = (f"sciglm eval: accuracy (%), protocol {chosen.name}, {fmt} format, "
+             f"{config.shots}-shot")
     print_table(title, *(report.compare_table() if compare else report.summary_table()))
     for line in report.paper_notes():
         console.print(line, markup=False)

@@ -35,10 +35,9 @@ TEACHER_RESERVED = frozenset({"output", "resume", "retry_errors", "as_json"})
 STUDENT_RESERVED = frozenset({"data", "output", "seed"})
 
 
-@dataclass
-class EvalConfig:
-    max_tokens: int = 192
-    limit: int | None = None
+#: The pipeline's own choices for ``sciglm eval`` (any of its options in ``eval:``).
+EVAL_DEFAULTS: dict[str, Any] = {"max_tokens": 192, "limit": None}
+EVAL_RESERVED = frozenset({"model", "base_url", "benchmark", "output", "overwrite", "as_json"})
 
 
 @dataclass
@@ -49,7 +48,7 @@ class PipelineConfig:
     skip: list[str] = field(default_factory=list)
     teacher: dict[str, Any] = field(default_factory=lambda: dict(TEACHER_DEFAULTS))
     student: dict[str, Any] = field(default_factory=lambda: dict(STUDENT_DEFAULTS))
-    eval: EvalConfig = field(default_factory=EvalConfig)
+    eval: dict[str, Any] = field(default_factory=lambda: dict(EVAL_DEFAULTS))
     seed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,15 +59,17 @@ class PipelineConfig:
 
 
 def _command_section(key: str, value: Any, where: str) -> dict[str, Any]:
-    """``teacher:`` / ``student:``: the pipeline's defaults with the file's values on top,
-    every key an option of the command it configures."""
+    """``teacher:`` / ``student:`` / ``eval:``: the pipeline's defaults with the file's values
+    on top, every key an option of the command it configures (annotate, train, eval)."""
     from sciglm.annotate.config import AnnotateConfig
     from sciglm.config import check_keys
+    from sciglm.eval.config import EvalConfig
     from sciglm.train.config import TrainConfig
 
     cls, defaults, reserved = {
         "teacher": (AnnotateConfig, TEACHER_DEFAULTS, TEACHER_RESERVED),
         "student": (TrainConfig, STUDENT_DEFAULTS, STUDENT_RESERVED),
+        "eval": (EvalConfig, EVAL_DEFAULTS, EVAL_RESERVED),
     }[key]
     if not isinstance(value, dict):
         raise SciglmError(f"{where}: '{key}' must be a mapping")
@@ -99,15 +100,8 @@ def load_config(path: str | None, overrides: dict[str, Any] | None = None) -> Pi
         raise SciglmError(f"{path or 'config'}: unknown key(s) {', '.join(unknown)}")
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        if key in ("teacher", "student"):
+        if key in ("teacher", "student", "eval"):
             kwargs[key] = _command_section(key, value, path or "config")
-        elif key == "eval":
-            if not isinstance(value, dict):
-                raise SciglmError(f"{path or 'config'}: 'eval' must be a mapping")
-            bad = sorted(set(value) - {f.name for f in fields(EvalConfig)})
-            if bad:
-                raise SciglmError(f"{path or 'config'}: unknown key(s) in eval: {', '.join(bad)}")
-            kwargs[key] = EvalConfig(**value)
         else:
             kwargs[key] = value
     config = PipelineConfig(**kwargs)

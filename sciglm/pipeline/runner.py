@@ -180,7 +180,8 @@ class Pipeline:
         return f"{count} training examples"
 
     def _eval(self, stage: str, model: str) -> str:
-        e = self.config.eval
+        from sciglm.eval.config import EvalConfig
+
         out = self.root / stage
         args = [
             "eval",
@@ -188,13 +189,10 @@ class Pipeline:
             model,
             "--benchmark",
             f"heldout={self.heldout}:math",
-            "--max-tokens",
-            str(e.max_tokens),
             "-o",
             str(out),
+            *to_flags(EvalConfig, self.config.eval),
         ]
-        if e.limit:
-            args += ["--limit", str(e.limit)]
         self.sciglm(stage, *args)
         results = json.loads((out / "results.json").read_text(encoding="utf-8"))
         bench = results["benchmarks"]["heldout"]
