@@ -12,10 +12,12 @@ import click
 
 from sciglm import registry
 from sciglm.cli.common import console, print_json, print_table, progress_bar
+from sciglm.config import click_options, from_values
 from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import dumps, iter_jsonl
 from sciglm.records import VerifyItem
-from sciglm.verify.pool import DEFAULT_MEMORY_MB, VerifierPool
+from sciglm.verify.config import VerifyConfig
+from sciglm.verify.pool import VerifierPool
 from sciglm.verify.summary import VerifySummary, columns_for
 
 #: Up to this many records, workers start cold: loading every subject's libraries up front
@@ -68,35 +70,8 @@ def load_items(
 
 @click.command()
 @click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write verdicts here (default: stdout)."
-)
-@click.option("--subject", help="Treat every record as this subject.")
-@click.option("--workers", type=int, default=None, help="Verifier processes (default: CPU count).")
-@click.option(
-    "--timeout", type=float, default=None, help="Seconds per check (default: the subject's)."
-)
-@click.option(
-    "--memory-mb",
-    type=int,
-    default=DEFAULT_MEMORY_MB,
-    show_default=True,
-    help="Memory a check may take, on top of what its worker process starts with.",
-)
-@click.option(
-    "--skip-invalid", is_flag=True, help="Report and skip malformed lines instead of stopping."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-def verify(
-    input_path: str,
-    output: str | None,
-    subject: str | None,
-    workers: int | None,
-    timeout: float | None,
-    memory_mb: int,
-    skip_invalid: bool,
-    as_json: bool,
-) -> None:
+@click_options(VerifyConfig)
+def verify(input_path: str, **values: object) -> None:
     """Check each record's RESPONSE against its REFERENCE with the subject's verifier.
 
     Input lines: {"id", "subject", "response", "reference"} plus optional "question" and
@@ -108,6 +83,8 @@ def verify(
     Example:
       sciglm verify answers.jsonl --output verdicts.jsonl --workers 2 --timeout 5
     """
+    config = from_values(VerifyConfig, values)
+    output, as_json = config.output, config.as_json
     if as_json and not output:
         raise SciglmError(
             "--json prints the summary on stdout; name the verdict file with --output"
@@ -116,11 +93,11 @@ def verify(
     started = time.monotonic()
     # Workers start in the background while the records are read and checked.
     count = count_lines(input_path)
-    pool = VerifierPool(min(workers or os.cpu_count() or 1, max(1, count)), timeout, memory_mb,
-                        warm=count > COLD_START_ITEMS)
+    pool = VerifierPool(min(config.workers or os.cpu_count() or 1, max(1, count)),
+                        config.timeout, config.memory_mb, warm=count > COLD_START_ITEMS)
     sink: IO[str] | None = None
     try:
-        items = load_items(input_path, subject, skip_invalid, summary)
+        items = load_items(input_path, config.subject, config.skip_invalid, summary)
         sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         with progress_bar("verify", len(items)) as bar:
             futures = [pool.submit(item) for item in items]
