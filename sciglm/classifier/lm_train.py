@@ -50,7 +50,8 @@ def train_config(params: dict[str, Any], output: str) -> TrainConfig:
         gradient_checkpointing=params["gradient_checkpointing"], seed=params["seed"],
         logging_steps=max(params["max_steps"] // 5, 1) if params["max_steps"] > 0 else 10,
         trust_remote_code=params["trust_remote_code"],
-        attn_implementation=params["attn_implementation"], packing=False,
+        attn_implementation=params["attn_implementation"], packing="none",
+        global_batch_size=None,  # the accumulation is given; the batch follows the world size
         extra={"save_strategy": "no"})
 
 
