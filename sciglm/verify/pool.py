@@ -60,6 +60,7 @@ class _Worker:
     ready: bool = False  # the clock of a check starts only once its worker is ready
     started_at: float = field(default_factory=time.monotonic)
     cold: bool = False  # started without warm-up, still loading libraries in the background
+    head_cold: bool = False  # the current check started while the worker was cold
 
     def deadline(self) -> float | None:
         """When the worker's current check (or its start-up) runs out of time."""
@@ -67,7 +68,7 @@ class _Worker:
             return self.started_at + STARTUP_TIMEOUT
         if not self.queue:
             return None
-        grace = COLD_GRACE if self.cold else 0.0
+        grace = COLD_GRACE if self.head_cold else 0.0
         return self.head_started + self.queue[0][1].timeout + grace
 
 
@@ -225,11 +226,11 @@ class VerifierPool:
                             task.future.set_result(Verdict(None, None, f"cannot send check: {exc}"))
                             continue
                         if not w.queue:
-                            w.head_started = now
+                            w.head_started, w.head_cold = now, w.cold
                         w.queue.append((task_id, task))
                 deadlines = [d for w in workers if (d := w.deadline()) is not None]
                 wait_for = max(0.0, min(deadlines) - now) if deadlines else None
-                waiting = [w.conn for w in workers if w.queue or not w.ready]
+                waiting = [w.conn for w in workers if w.queue or not w.ready or w.cold]
                 ready = wait([self._wake_r] + waiting, wait_for)
                 if self._wake_r in ready:
                     os.read(self._wake_r, 65536)
@@ -281,7 +282,7 @@ class VerifierPool:
                 task_id, verdict = w.conn.recv()
                 if task_id == READY:
                     w.ready = True
-                    w.head_started = now
+                    w.head_started, w.head_cold = now, w.cold
                     continue
                 if task_id == WARM:
                     w.cold = False
@@ -290,7 +291,7 @@ class VerifierPool:
                 assert head_id == task_id, "verifier worker answered out of order"
                 task.future.set_result(verdict)
                 w.done += 1
-                w.head_started = now
+                w.head_started, w.head_cold = now, w.cold
         except (EOFError, OSError):
             w.process.join(timeout=5)
             code = w.process.exitcode

@@ -146,6 +146,7 @@ def test_cold_worker_checks_get_the_grace_until_it_is_warm(register_plugin) -> N
         deadline = time.monotonic() + 60
         while pool.warming and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert pool.warming == 0  # the worker said it is warm, and the pool heard it
         (later,) = pool.map(slow)
     assert first.correct is True
     assert later.correct is None and later.reason == "timed out after 0.5s"
