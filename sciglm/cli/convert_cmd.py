@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import click
 
 from sciglm.cli.common import console, progress_bar
@@ -55,7 +58,8 @@ def chatglm3(src: str, dst: str, dtype: str | None, max_shard_size: int,
         click.echo(str(out))
         return
 
-    with progress_bar("converting shards", None) as bar:
+    # Libraries print (DeepSpeed's accelerator notice, …); stdout is for the result.
+    with contextlib.redirect_stdout(sys.stderr), progress_bar("converting shards", None) as bar:
         out = run(src, dst, dtype, max_shard_size=max_shard_size * 1024**2,
                   special_tokens_in_text=special_tokens_in_text,
                   progress=lambda done, total: bar.advance(1, f"{done}/{total}"))

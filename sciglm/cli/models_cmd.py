@@ -3,7 +3,9 @@ converted ChatGLM checkpoints (list, remove)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sys
 
 import click
 
@@ -66,7 +68,9 @@ def fetch_cmd(name: str) -> None:
     """
     from sciglm.models.resolve import resolve_model
 
-    click.echo(resolve_model(name))
+    with contextlib.redirect_stdout(sys.stderr):  # libraries print; stdout is for the result
+        folder = resolve_model(name)
+    click.echo(folder)
 
 
 @models.command("list")
