@@ -33,6 +33,11 @@ class StageResult:
     note: str = ""
 
 
+#: torch.distributed rendezvous variables a stage must not inherit.
+RENDEZVOUS = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR",
+              "MASTER_PORT")
+
+
 def resolve_resource(path: str | None) -> str | None:
     """A relative path (e.g. ``training/ds_zero2.json``) from the CWD, else from sciglm's source."""
     if not path:
@@ -85,6 +90,8 @@ class Pipeline:
         command = [sys.executable, "-m", "sciglm.cli.main", *args]
         log_path = self.logs / f"{stage}.log"
         env = dict(os.environ, HF_HUB_OFFLINE="1")
+        for name in RENDEZVOUS:  # each stage is a run of its own, never a rank of another
+            env.pop(name, None)
         env.setdefault("DS_ACCELERATOR", "cpu")
         env.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # spinning OpenMP threads starve the CPU
         console.print(f"[dim]$ sciglm {' '.join(args)}[/]")
