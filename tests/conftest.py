@@ -41,19 +41,3 @@ def register_plugin() -> Iterator[Any]:
             plugins.pm.unregister(name=name)
         registry.reset()
 
-
-#: Rendezvous variables an in-process DeepSpeed/Trainer run sets in os.environ; a later test's
-#: child process must not inherit them (it would try to join a rendezvous that is not its own).
-_RENDEZVOUS = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR",
-               "MASTER_PORT")
-
-
-@pytest.fixture(autouse=True)
-def _restore_rendezvous_environment() -> Iterator[None]:
-    before = {name: os.environ.get(name) for name in _RENDEZVOUS}
-    yield
-    for name, value in before.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value

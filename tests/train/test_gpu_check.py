@@ -12,6 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from sciglm.pipeline.runner import RENDEZVOUS
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "gpu_check.py"
 
 
@@ -46,7 +48,9 @@ def test_synthetic_examples_follow_the_recipe() -> None:
 
 @pytest.mark.slow
 def test_tiny_run_on_cpu(tmp_path: Path) -> None:
-    env = os.environ | {"DS_ACCELERATOR": "cpu", "CUDA_VISIBLE_DEVICES": ""}
+    # A run of its own: not a rank of an in-process run an earlier test left initialised.
+    env = {k: v for k, v in os.environ.items() if k not in RENDEZVOUS}
+    env |= {"DS_ACCELERATOR": "cpu", "CUDA_VISIBLE_DEVICES": ""}
     out = subprocess.run([sys.executable, str(SCRIPT), "--tiny", "--json"], capture_output=True,
                          text=True, env=env, cwd=tmp_path, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
