@@ -17,5 +17,6 @@ export HF_HOME="${HF_HOME:-$(mktemp -d)}" HF_HUB_OFFLINE=1 DS_ACCELERATOR=cpu
 .venv/bin/ruff check .
 .venv/bin/python -m pytest -q -rs "$@"
 if [ -z "${SCIGLM_SKIP_SLOW:-}" ]; then
-  .venv/bin/python -m pytest -q -rs -m slow "$@"
+  # Each slow test's name as it starts (a hang names itself) and the slowest at the end.
+  .venv/bin/python -m pytest -v -rs --durations=10 -m slow "$@"
 fi

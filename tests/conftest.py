@@ -41,3 +41,25 @@ def register_plugin() -> Iterator[Any]:
             plugins.pm.unregister(name=name)
         registry.reset()
 
+
+
+_config: pytest.Config | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _config
+    _config = config
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """With ``-v`` (the slow suite) or under CI, print a failure the moment it happens: a run
+    later stopped by CI's own time limit still shows why each test failed (pytest's summary
+    comes only at the end)."""
+    if not report.failed or _config is None:
+        return
+    if _config.option.verbose <= 0 and not os.environ.get("CI"):
+        return
+    reporter = _config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\n--- FAILED {report.nodeid} ({report.when}, "
+                            f"{report.duration:.0f} s) ---\n{report.longreprtext[-4000:]}")

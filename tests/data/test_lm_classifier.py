@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sciglm.classifier.base import load_classifier
-from sciglm.cli.main import main
+from tests.fresh_process import run_json
 from tests.train.conftest import make_model, make_tokenizer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,20 +40,16 @@ def labels(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _train(args: list[str], capsys: pytest.CaptureFixture) -> dict:
-    with pytest.raises(SystemExit) as exit_info:
-        main(["classifier", "train", "--kind", "lm", "--json", *args])
-    captured = capsys.readouterr()
-    assert exit_info.value.code == 0, captured.err[-3000:]
-    return json.loads(captured.out)
+def _train(args: list[str]) -> dict:
+    return run_json(["classifier", "train", "--kind", "lm", "--json", *args], timeout=900)
 
 
 @pytest.mark.slow
 def test_lm_classifier_learns_the_answer_token_and_reloads(
-        tiny_lm: Path, labels: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+        tiny_lm: Path, labels: Path, tmp_path: Path) -> None:
     out = _train(["--model", str(tiny_lm), "--data", str(labels), "-o", str(tmp_path / "c"),
                   "--max-steps", "30", "--per-device-batch-size", "8", "--lr", "3e-3",
-                  "--max-length", "96"], capsys)
+                  "--max-length", "96"])
     train = out["train"]
     assert train["steps"] == 30 and train["precision"] == "fp32" and train["deepspeed"] is None
     assert np.isfinite(train["train_loss"])
@@ -76,16 +72,16 @@ def test_lm_options_belong_to_kind_lm(labels: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1800)  # the first use JIT-builds DeepSpeed's CPU ops (minutes)
+@pytest.mark.timeout(1200)  # the first use JIT-builds DeepSpeed's CPU ops (minutes)
 @pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
-def test_lm_classifier_under_deepspeed(stage: str, tiny_lm: Path, labels: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture) -> None:
+def test_lm_classifier_under_deepspeed(stage: str, tiny_lm: Path, labels: Path,
+                                       tmp_path: Path) -> None:
     """The same run through DeepSpeed (gloo on CPU), with gradient checkpointing; ZeRO-3
     gathers the weights on save, and the saved folder scores like any other."""
     out = _train(["--model", str(tiny_lm), "--data", str(labels), "-o", str(tmp_path / "c"),
                   "--max-steps", "30", "--per-device-batch-size", "8", "--lr", "3e-3",
                   "--max-length", "96", "--gradient-checkpointing",
-                  "--deepspeed", str(REPO / "training" / stage)], capsys)
+                  "--deepspeed", str(REPO / "training" / stage)])
     assert out["train"]["deepspeed"].endswith(stage) and out["train"]["gradient_checkpointing"]
     assert out["eval"]["auc"] == 1.0
     clf, _ = load_classifier(tmp_path / "c")

@@ -13,6 +13,7 @@ import pytest
 from sciglm.catalog.models import CATALOG
 from sciglm.cli.main import main
 from sciglm.models import cache
+from tests.fresh_process import run_sciglm
 from tests.models.conftest import hub_repo
 
 BASE = CATALOG["chatglm3-6b-base"]
@@ -82,21 +83,21 @@ def test_chat_converts_on_first_use(hub, capsys, monkeypatch) -> None:
 
 
 @pytest.mark.slow
-def test_eval_by_name_converts_on_first_use(hub, shared_data, tmp_path, capsys) -> None:
+def test_eval_by_name_converts_on_first_use(hub, shared_data, tmp_path) -> None:
     for name in ("THUDM/chatglm3-6b-base", "zd21/SciGLM-6B"):
         out_dir = tmp_path / name.replace("/", "_")
-        code, out, err = run(["eval", "--model", name, "--benchmark", "gsm8k", "--limit", "2",
-                              "--max-tokens", "4", "--workers", "1", "--data-dir",
-                              str(shared_data), "-o", str(out_dir), "--json"], capsys)
-        assert code == 0, err[-3000:]
-        assert "converting " + name in err
+        proc = run_sciglm(["eval", "--model", name, "--benchmark", "gsm8k", "--limit", "2",
+                           "--max-tokens", "4", "--workers", "1", "--data-dir",
+                           str(shared_data), "-o", str(out_dir), "--json"])
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert "converting " + name in proc.stderr
         records = [json.loads(x) for x in (out_dir / "predictions" / "gsm8k.jsonl").open()]
         assert len(records) == 2
     assert len(cache.entries()) == 2
 
 
 @pytest.mark.slow
-def test_train_default_model_converts_on_first_use(hub, shared_data, tmp_path, capsys) -> None:
+def test_train_default_model_converts_on_first_use(hub, shared_data, tmp_path) -> None:
     mix = tmp_path / "mix"
     mix.mkdir()
     rows = [json.loads(x) for x in (shared_data / "gsm8k" / "test.jsonl").open()][:16]
@@ -104,13 +105,12 @@ def test_train_default_model_converts_on_first_use(hub, shared_data, tmp_path, c
         for row in rows:
             handle.write(json.dumps({"content": row["question"], "summary": row["answer"]}) + "\n")
     (mix / "data_card.md").write_text("# tiny\n")
-    code, out, err = run(["train", "--data", str(mix), "--output", str(tmp_path / "run"),
-                          "--max-steps", "2", "--max-source-length", "32",
-                          "--max-target-length", "64", "--per-device-batch-size", "2", "--json"],
-                         capsys)
-    assert code == 0, err[-3000:]
-    assert "converting THUDM/chatglm3-6b-base@9680e216e62c" in err
-    assert json.loads(out)["steps"] == 2
+    proc = run_sciglm(["train", "--data", str(mix), "--output", str(tmp_path / "run"),
+                       "--max-steps", "2", "--max-source-length", "32",
+                       "--max-target-length", "64", "--per-device-batch-size", "2", "--json"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "converting THUDM/chatglm3-6b-base@9680e216e62c" in proc.stderr
+    assert json.loads(proc.stdout)["steps"] == 2
     from transformers import AutoModelForCausalLM
 
     trained = AutoModelForCausalLM.from_pretrained(tmp_path / "run" / "final")

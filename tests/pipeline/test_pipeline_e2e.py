@@ -14,8 +14,8 @@ import yaml
 from sciglm.io.jsonl import read_jsonl, write_jsonl
 from sciglm.pipeline.config import STAGES, sample_path
 
-# The subprocess timeouts below (1800 + 300 s) stay inside pytest's own.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(2200)]
+# The subprocess timeouts below (1200 + 300 s) stay inside pytest's own.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1600)]
 
 # Questions whose reference the embedded teacher reaches (at least with the hint).
 KEEP = {"gsm8k-test-84", "gsm8k-test-949", "math-test-3717"}
@@ -38,7 +38,7 @@ def test_pipeline_end_to_end_and_resume(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "sciglm.cli.main", "pipeline", "--config",
                str(tmp_path / "pipeline.yaml")]
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1200, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
 
     annotated = read_jsonl(run / "annotated.jsonl")

@@ -1,12 +1,12 @@
 """End-to-end training on CPU with tiny models: plain, DeepSpeed ZeRO-2/ZeRO-3 (gloo), kill and
-resume, and the embedded SmolLM2. DeepSpeed JIT-builds its ops into ~/.cache/torch_extensions on
-first use (about a minute), hence ``slow``."""
+resume, and the embedded SmolLM2, each run in a fresh process as a user runs it. DeepSpeed
+JIT-builds its ops into ~/.cache/torch_extensions on first use (about a minute), hence
+``slow``."""
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from sciglm.cli.main import main
 from sciglm.train.curves import read_rows
+from tests.fresh_process import run_json, run_sciglm, sciglm_env
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -27,14 +27,6 @@ def small_run(mix: Path, model: Path | str, out: Path, *extra: str) -> list[str]
             "--max-source-length", "64", "--max-target-length", "192",
             "--per-device-batch-size", "2", "--global-batch-size", "4", "--lr", "3e-3", "--json",
             *extra]
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    captured = capsys.readouterr()
-    assert exit_info.value.code == 0, captured.err[-3000:]
-    return json.loads(captured.out)
 
 
 def losses(out: Path) -> list[float]:
@@ -55,10 +47,10 @@ def assert_trained_and_reloads(out: Path, initial: Path) -> None:
     assert torch.isfinite(final(input_ids=ids).logits).all()
 
 
-def test_plain_cpu_run_records_everything(gsm8k_mix, tiny_model_dir, tmp_path, capsys) -> None:
+def test_plain_cpu_run_records_everything(gsm8k_mix, tiny_model_dir, tmp_path) -> None:
     out = tmp_path / "run"
-    summary = run_cli(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
-                                "--packing", "bins"), capsys)
+    summary = run_json(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
+                                 "--packing", "bins"))
     assert summary["steps"] == 6 and summary["precision"] == "fp32"
     assert summary["packed_rows"] < summary["examples"]
     assert_trained_and_reloads(out, tiny_model_dir)
@@ -71,20 +63,18 @@ def test_plain_cpu_run_records_everything(gsm8k_mix, tiny_model_dir, tmp_path, c
 
 
 def test_sciglm_recipe_run_records_its_recipe_and_plans_its_steps(
-        gsm8k_mix, tiny_model_dir, tmp_path, capsys) -> None:
+        gsm8k_mix, tiny_model_dir, tmp_path) -> None:
     """--recipe sciglm end to end: 64 examples, 4 per device, global batch 8 → accumulation 2,
     8 steps an epoch; the plan printed at start equals the steps the Trainer ran."""
     out = tmp_path / "run"
-    with pytest.raises(SystemExit) as exit_info:
-        main(["train", "--recipe", "sciglm", "--data", str(gsm8k_mix), "--model",
-              str(tiny_model_dir), "--output", str(out), "--global-batch-size", "8",
-              "--epochs", "0.25", "--lr", "3e-3", "--json"])
-    captured = capsys.readouterr()
-    assert exit_info.value.code == 0, captured.err[-3000:]
-    summary = json.loads(captured.out)
+    proc = run_sciglm(["train", "--recipe", "sciglm", "--data", str(gsm8k_mix), "--model",
+                       str(tiny_model_dir), "--output", str(out), "--global-batch-size", "8",
+                       "--epochs", "0.25", "--lr", "3e-3", "--json"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads(proc.stdout)
     assert summary["recipe"] == "sciglm" and summary["gradient_accumulation_steps"] == 2
     assert summary["steps"] == summary["optimizer_steps"] == 2
-    err = " ".join(captured.err.split())
+    err = " ".join(proc.stderr.split())
     assert "recipe sciglm: 64 examples; 8 examples per optimizer step" in err
     assert "2 optimizer steps" in err
     for folder in (out, out / "final"):
@@ -96,10 +86,10 @@ def test_sciglm_recipe_run_records_its_recipe_and_plans_its_steps(
 
 
 @pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
-def test_deepspeed_zero_on_cpu(stage, gsm8k_mix, tiny_model_dir, tmp_path, capsys) -> None:
+def test_deepspeed_zero_on_cpu(stage, gsm8k_mix, tiny_model_dir, tmp_path) -> None:
     out = tmp_path / "run"
-    summary = run_cli(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
-                                "--deepspeed", str(REPO / "training" / stage)), capsys)
+    summary = run_json(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
+                                 "--deepspeed", str(REPO / "training" / stage)))
     assert summary["steps"] == 6
     assert_trained_and_reloads(out, tiny_model_dir)
 
@@ -120,43 +110,41 @@ KILLER = textwrap.dedent("""
 """)
 
 
-def test_kill_and_resume_continues_at_same_step_and_loss(gsm8k_mix, tiny_model_dir, tmp_path,
-                                                         capsys) -> None:
+def test_kill_and_resume_continues_at_same_step_and_loss(gsm8k_mix, tiny_model_dir,
+                                                         tmp_path) -> None:
     common = dict(data=str(gsm8k_mix), model=str(tiny_model_dir), max_source_length=64,
                   max_target_length=192, per_device_batch_size=2, global_batch_size=4,
                   learning_rate=3e-3,
                   max_steps=6, save_steps=3, deepspeed=str(REPO / "training" / "ds_zero2.json"))
     reference = tmp_path / "reference"
-    run_cli(small_run(gsm8k_mix, tiny_model_dir, reference, "--max-steps", "6", "--save-steps", "3",
-                      "--deepspeed", common["deepspeed"]), capsys)
+    run_json(small_run(gsm8k_mix, tiny_model_dir, reference, "--max-steps", "6",
+                       "--save-steps", "3", "--deepspeed", common["deepspeed"]))
 
     killed = tmp_path / "killed"
     script = tmp_path / "killer.py"
     script.write_text(KILLER)
-    # A fresh process: not the launcher variables this test process set for its own runs.
-    launcher = {"RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}
-    env = {k: v for k, v in os.environ.items() if k not in launcher} | {"PYTHONPATH": str(REPO)}
     proc = subprocess.run([sys.executable, str(script), "4",
                            json.dumps(common | {"output": str(killed)})],
-                          env=env, capture_output=True, text=True, timeout=600)
+                          env=sciglm_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == -9, proc.stderr[-3000:]
     assert (killed / "checkpoint-3").is_dir() and not (killed / "final").exists()
     assert len(losses(killed)) == 4  # step 4 ran but was not checkpointed: it is redone
 
-    summary = run_cli(small_run(gsm8k_mix, tiny_model_dir, killed, "--max-steps", "6",
-                                "--save-steps", "3", "--deepspeed", common["deepspeed"]), capsys)
+    summary = run_json(small_run(gsm8k_mix, tiny_model_dir, killed, "--max-steps", "6",
+                                 "--save-steps", "3", "--deepspeed", common["deepspeed"]))
     assert summary["resumed_from"].endswith("checkpoint-3") and summary["steps"] == 6
     steps = [int(r["step"]) for r in read_rows(killed / "curves.csv")]
     assert steps == [1, 2, 3, 4, 5, 6]
     assert losses(killed) == pytest.approx(losses(reference), rel=1e-4)
 
 
-def test_embedded_smollm2_fine_tunes_on_cpu(gsm8k_mix, tmp_path, capsys) -> None:
+def test_embedded_smollm2_fine_tunes_on_cpu(gsm8k_mix, tmp_path) -> None:
     out = tmp_path / "run"
-    summary = run_cli(["train", "--data", str(gsm8k_mix), "--model", "embedded", "--output",
-                       str(out), "--max-steps", "4", "--lr", "1e-4", "--per-device-batch-size", "1",
-                       "--gradient-accumulation-steps", "1", "--max-source-length", "64",
-                       "--max-target-length", "128", "--packing", "bins", "--json"], capsys)
+    summary = run_json(["train", "--data", str(gsm8k_mix), "--model", "embedded", "--output",
+                        str(out), "--max-steps", "4", "--lr", "1e-4",
+                        "--per-device-batch-size", "1", "--gradient-accumulation-steps", "1",
+                        "--max-source-length", "64", "--max-target-length", "128",
+                        "--packing", "bins", "--json"])
     assert summary["steps"] == 4
     curve = losses(out)
     assert all(0 < x < 10 for x in curve) and curve[-1] < curve[0], curve
@@ -170,10 +158,9 @@ def test_embedded_smollm2_fine_tunes_on_cpu(gsm8k_mix, tmp_path, capsys) -> None
 def test_two_processes_through_the_deepspeed_launcher(gsm8k_mix, tiny_model_dir, tmp_path) -> None:
     """The launch path of training/launch_single_node.sh, with 2 CPU ranks (gloo) and ZeRO-3."""
     out = tmp_path / "run"
-    launcher = {"RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}
-    env = {k: v for k, v in os.environ.items() if k not in launcher}
+    env = sciglm_env()
     env |= {"PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}", "DS_ACCELERATOR": "cpu",
-            "PYTHONPATH": str(REPO), "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero3.json"}
+            "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero3.json"}
     args = small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "2")[1:]
     proc = subprocess.run(["bash", str(REPO / "training" / "launch_single_node.sh"), *args],
                           env=env, capture_output=True, text=True, timeout=900)
@@ -194,10 +181,9 @@ def test_paper_launcher_holds_the_global_batch_on_two_processes(gsm8k_mix, tiny_
     """training/finetune_sciglm.sh (the sciglm recipe through the DeepSpeed launcher) on 2 CPU
     ranks: global batch 8 with 4 per device → accumulation 1, recorded in the run folder."""
     out = tmp_path / "run"
-    launcher = {"RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}
-    env = {k: v for k, v in os.environ.items() if k not in launcher}
+    env = sciglm_env()
     env |= {"PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}", "DS_ACCELERATOR": "cpu",
-            "PYTHONPATH": str(REPO), "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero2.json",
+            "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero2.json",
             "MODEL": str(tiny_model_dir), "DATA": str(gsm8k_mix), "OUTPUT": str(out)}
     proc = subprocess.run(["bash", str(REPO / "training" / "finetune_sciglm.sh"),
                            "--global-batch-size", "8", "--max-steps", "2", "--lr", "3e-3",
