@@ -13,10 +13,8 @@ from sciglm.cli.main import cli
 from sciglm.config import ConfigOption, cli_fields, click_options, option
 
 #: Commands whose options are converted on other branches; the lead empties this after merging
-#: them. A name here exempts that command and everything under it. (train and render: their
-#: --config/--dry-run/--show/--json/--output are still written by hand beside TrainConfig's.)
-PENDING = {"questions", "filter", "mix", "classifier", "chat", "convert", "teacher",
-           "train", "render"}
+#: them. A name here exempts that command and everything under it.
+PENDING = {"questions", "filter", "mix", "classifier", "chat", "convert", "teacher"}
 #: click's own options, not a command's settings.
 CLICK_OWN = {"--help", "--version"}
 
