@@ -12,7 +12,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -31,7 +31,9 @@ def option(
     min: float | None = None,  # noqa: A002
     max: float | None = None,  # noqa: A002
     choices: tuple[str, ...] | None = None,
-    path: bool = False,
+    path: bool | Literal["file", "dir"] = False,
+    exists: bool = False,
+    envvar: str | None = None,
     negatable: bool = False,
     deferred: bool = False,
     aliases: tuple[str, ...] = (),
@@ -43,13 +45,16 @@ def option(
     """A dataclass field that is also a command-line option.
 
     ``flag`` overrides ``--field-name``; ``short`` adds e.g. ``-o``; ``aliases`` more flags;
-    ``min``/``max`` bound numbers; ``choices`` restricts strings; ``negatable`` makes a bool
-    ``--x/--no-x``; ``multiple`` repeats it (a tuple). ``deferred``: the option's own default is
-    ``None`` (not given), because the value comes from elsewhere when it is not given (a
-    recipe, a config file).
+    ``min``/``max`` bound numbers; ``choices`` restricts strings; ``path`` makes it a path
+    (``"file"``/``"dir"``: only a file / only a folder; ``exists``: one that exists);
+    ``envvar`` reads it from that environment variable when not given; ``negatable`` makes a
+    bool ``--x/--no-x``; ``multiple`` repeats it (a tuple). ``deferred``: the option's own
+    default is ``None`` (not given), because the value comes from elsewhere when it is not
+    given (a recipe, a config file).
     """
     metadata = {"cli": {"help": help, "flag": flag, "short": short, "min": min, "max": max,
-                        "choices": choices, "path": path, "negatable": negatable,
+                        "choices": choices, "path": path, "exists": exists,
+                        "envvar": envvar, "negatable": negatable,
                         "deferred": deferred, "aliases": aliases, "multiple": multiple,
                         "metavar": metavar, "required": required}}
     if default_factory is not None:
@@ -70,7 +75,8 @@ def _click_type(base: type, spec: dict[str, Any]) -> Any:
     if spec["choices"]:
         return click.Choice(list(spec["choices"]))
     if spec["path"]:
-        return click.Path()
+        return click.Path(exists=spec["exists"], file_okay=spec["path"] != "dir",
+                          dir_okay=spec["path"] != "file")
     if base is int:
         if spec["min"] is not None or spec["max"] is not None:
             return click.IntRange(spec["min"], spec["max"])
@@ -82,6 +88,15 @@ def _click_type(base: type, spec: dict[str, Any]) -> Any:
     return click.STRING
 
 
+class ConfigOption(click.Option):
+    """A click option made by :func:`click_options` from a field of ``config_class``: how a
+    command's options are told apart from options written by hand."""
+
+    def __init__(self, *args: Any, config_class: type, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.config_class = config_class
+
+
 def cli_fields(cls: type) -> tuple[str, ...]:
     """The names of the fields of ``cls`` that are command-line options."""
     return tuple(f.name for f in dataclasses.fields(cls) if "cli" in f.metadata)
@@ -89,8 +104,9 @@ def cli_fields(cls: type) -> tuple[str, ...]:
 
 def click_options(cls: type, only: tuple[str, ...] | None = None,
                   note: Callable[[str], str] | None = None) -> Callable[[F], F]:
-    """A decorator adding one click option per :func:`option` field of dataclass ``cls`` (or
-    the ``only`` ones); ``note(name)`` is appended to a deferred option's help."""
+    """A decorator adding one click option (a :class:`ConfigOption`) per :func:`option` field
+    of dataclass ``cls`` (or the ``only`` ones); ``note(name)`` is appended to a deferred
+    option's help."""
     hints = typing.get_type_hints(cls)
     decorators = []
     for field in dataclasses.fields(cls):
@@ -108,11 +124,13 @@ def click_options(cls: type, only: tuple[str, ...] | None = None,
             default = None
             if note is not None:
                 help_text = f"{help_text} {note(field.name)}".strip()
-        kwargs: dict[str, Any] = {"help": help_text}
+        kwargs: dict[str, Any] = {"help": help_text, "cls": ConfigOption, "config_class": cls}
         if spec["metavar"]:
             kwargs["metavar"] = spec["metavar"]
+        if spec["envvar"]:
+            kwargs["envvar"] = spec["envvar"]
         if spec["multiple"]:
-            kwargs.update(multiple=True, type=click.STRING,
+            kwargs.update(multiple=True, type=_click_type(str, spec),
                           required=spec["required"] or default is _MISSING)
             decorators.append(click.option(*names, field.name, **kwargs))
             continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sciglm import plugins
+from sciglm.config import option
 from sciglm.errors import SciglmError, UnknownSubjectError
 from sciglm.records import Question
 from sciglm.subject import Subject
@@ -145,6 +146,13 @@ def reset() -> None:
     _subjects = None
     _loaders = None
     _benchmarks = None
+
+
+@dataclass
+class PluginsConfig:
+    """``sciglm plugins``'s one config: how to show :func:`describe_plugins`."""
+
+    as_json: bool = option(False, "Print the list as JSON on stdout.", flag="--json")
 
 
 def describe_plugins() -> list[dict[str, Any]]:

@@ -9,6 +9,9 @@ from typing import Any
 
 import click
 
+from sciglm.config import click_options, from_values
+from sciglm_lean.options import LeanDoctorConfig, LeanSetupConfig
+
 SETUP_STEPS = [
     ("fetch Mathlib and the REPL", ["update"]),
     ("download Mathlib's prebuilt .olean cache", ["exe", "cache", "get"]),
@@ -83,21 +86,8 @@ def comparator_steps(lake: str, project: Path) -> list[tuple[str, list[str], Pat
 
 
 @lean.command()
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Lake project to prepare (default: $SCIGLM_LEAN_PROJECT, else the checkout root, "
-    "else ~/.cache/sciglm/lean).",
-)
-@click.option("--skip-cache", is_flag=True, help="Do not download Mathlib's .olean cache.")
-@click.option(
-    "--skip-comparator",
-    is_flag=True,
-    help="Do not fetch and build leanprover/comparator (then no proof can come back true).",
-)
-def setup(directory: Path | None, skip_cache: bool, skip_comparator: bool) -> None:
+@click_options(LeanSetupConfig)
+def setup(**values: Any) -> None:
     """Fetch Mathlib, the Lean REPL and comparator and build them (needs elan and git;
     downloads several GB).
 
@@ -117,6 +107,7 @@ def setup(directory: Path | None, skip_cache: bool, skip_comparator: bool) -> No
     from sciglm_lean.config import find_lake
     from sciglm_lean.project import default_project_dir, write_project
 
+    config = from_values(LeanSetupConfig, values)
     lake = find_lake()
     if lake is None:
         raise SciglmError(
@@ -124,16 +115,16 @@ def setup(directory: Path | None, skip_cache: bool, skip_comparator: bool) -> No
             "(curl https://elan.lean-lang.org/elan-init.sh -sSf | sh), "
             "then rerun `sciglm lean setup`"
         )
-    project = (directory or default_project_dir()).resolve()
+    project = (Path(config.directory) if config.directory else default_project_dir()).resolve()
     project.mkdir(parents=True, exist_ok=True)
     for path in write_project(project):
         console.print(f"wrote {path}")
     steps = [
         (lake, args, project, label)
         for label, args in SETUP_STEPS
-        if not (skip_cache and args[:2] == ["exe", "cache"])
+        if not (config.skip_cache and args[:2] == ["exe", "cache"])
     ]
-    if not skip_comparator:
+    if not config.skip_comparator:
         steps += comparator_steps(lake, project)
     for index, (program, args, cwd, label) in enumerate(steps, start=1):
         _run_step(program, args, cwd, label, index, len(steps))
@@ -213,8 +204,8 @@ def diagnose() -> list[dict[str, Any]]:
 
 
 @lean.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
-def doctor(as_json: bool) -> None:
+@click_options(LeanDoctorConfig)
+def doctor(**values: Any) -> None:
     """Say what of the Lean toolchain is installed and what is missing (exit 1 if the
     checker cannot run Lean; proofs then come back unchecked).
 
@@ -225,7 +216,7 @@ def doctor(as_json: bool) -> None:
     from sciglm.console import print_json, print_table
 
     rows = diagnose()
-    if as_json:
+    if from_values(LeanDoctorConfig, values).as_json:
         print_json(rows)
     else:
         print_table(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
+from sciglm.catalog.config import DataInfoConfig, DataListConfig, DataPullConfig
 from sciglm.cli.common import console, print_json, print_table
+from sciglm.config import click_options, from_values
 from sciglm.errors import SciglmError
 
 
@@ -68,10 +71,8 @@ def data() -> None:
 
 
 @data.command("list")
-@click.option("--data-dir", type=click.Path(file_okay=False),
-              help="A mirror folder to check besides the cache (default: $SCIGLM_DATA).")
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON on stdout.")
-def list_cmd(data_dir: str | None, as_json: bool) -> None:
+@click_options(DataListConfig)
+def list_cmd(**values: Any) -> None:
     """Every set: name, upstream (Hub id), licence, cached or not, rows.
 
     \b
@@ -80,14 +81,15 @@ def list_cmd(data_dir: str | None, as_json: bool) -> None:
     """
     from sciglm.catalog.data import CATALOG
 
+    config = from_values(DataListConfig, values)
     entries = []
     for source in CATALOG.values():
-        status = _status(source, data_dir)
+        status = _status(source, config.data_dir)
         entries.append({"name": source.name, "upstream": source.origin,
                         "revision": source.revision, "licence": source.licence,
                         "cached": status["cached"], "where": status["where"],
                         "rows": status["rows"] or None, "expected_rows": source.rows})
-    if as_json:
+    if config.as_json:
         print_json(entries)
         return
     print_table("data sets", ["name", "upstream", "licence", "cached", "rows"],
@@ -99,10 +101,8 @@ def list_cmd(data_dir: str | None, as_json: bool) -> None:
 
 @data.command()
 @click.argument("name")
-@click.option("--data-dir", type=click.Path(file_okay=False),
-              help="A mirror folder to check besides the cache (default: $SCIGLM_DATA).")
-@click.option("--json", "as_json", is_flag=True, help="Print the entry as JSON on stdout.")
-def info(name: str, data_dir: str | None, as_json: bool) -> None:
+@click_options(DataInfoConfig)
+def info(name: str, **values: Any) -> None:
     """Everything the catalogue knows about one set: upstream, revision, files, licence.
 
     \b
@@ -111,8 +111,9 @@ def info(name: str, data_dir: str | None, as_json: bool) -> None:
     """
     from sciglm.catalog.data import get_source
 
+    config = from_values(DataInfoConfig, values)
     source = get_source(name)
-    status = _status(source, data_dir)
+    status = _status(source, config.data_dir)
     entry = {
         "name": source.name, "title": source.title, "upstream": source.origin,
         "hub_id": source.hub_id, "revision": source.revision,
@@ -123,7 +124,7 @@ def info(name: str, data_dir: str | None, as_json: bool) -> None:
         "cached": status["cached"], "where": status["where"], "rows": status["rows"] or None,
         "expected_rows": source.rows or None,
     }
-    if as_json:
+    if config.as_json:
         print_json(entry)
         return
     rows = [[key, _show(value)] for key, value in entry.items() if value not in (None, "")]
@@ -140,11 +141,8 @@ def _show(value: object) -> str:
 
 @data.command()
 @click.argument("names", nargs=-1)
-@click.option("--all", "pull_all", is_flag=True, help="Pull every set that can be downloaded.")
-@click.option("--to", "to", type=click.Path(file_okay=False),
-              help="Write the mirror here (default: the cache, $HF_HOME/sciglm/data).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was pulled as JSON on stdout.")
-def pull(names: tuple[str, ...], pull_all: bool, to: str | None, as_json: bool) -> None:
+@click_options(DataPullConfig)
+def pull(names: tuple[str, ...], **values: Any) -> None:
     """Download sets and write them as a mirror (the layout --data-dir / $SCIGLM_DATA read).
 
     Each set is converted completely before its files replace anything, and is marked
@@ -160,10 +158,12 @@ def pull(names: tuple[str, ...], pull_all: bool, to: str | None, as_json: bool) 
     from sciglm.data.hub import cache_root, read_manifest
     from sciglm.data.hub import pull as do_pull
 
+    config = from_values(DataPullConfig, values)
+    pull_all = config.pull_all
     if bool(names) == pull_all:
         raise SciglmError("name the sets to pull, or pass --all (not both)")
     chosen = list(CATALOG.values()) if pull_all else [get_source(n) for n in names]
-    root = Path(to) if to else cache_root()
+    root = Path(config.to) if config.to else cache_root()
     done: list[dict] = []
     skipped: list[str] = []
     failed: list[str] = []
@@ -183,7 +183,7 @@ def pull(names: tuple[str, ...], pull_all: bool, to: str | None, as_json: bool) 
                 continue
         done.append({"name": source.name, "rows": {s: i["rows"] for s, i in
                                                    manifest["splits"].items()}})
-    if as_json:
+    if config.as_json:
         print_json({"mirror": str(root), "pulled": done, "skipped": skipped, "failed": failed})
     else:
         for entry in done:

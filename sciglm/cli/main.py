@@ -10,6 +10,8 @@ from typing import Any
 import click
 
 from sciglm import __version__
+from sciglm.config import click_options, from_values
+from sciglm.models.config import NO_CONVERT_ENV, ResolveConfig
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "plugins": ("sciglm.cli.plugins_cmd:plugins_cmd", "List installed subject plugins."),
@@ -83,10 +85,8 @@ def _importable(name: str) -> bool:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sciglm")
-@click.option("--no-convert", is_flag=True, envvar="SCIGLM_NO_CONVERT",
-              help="Use original ChatGLM checkpoints as they are (remote code) instead of "
-                   "converting them once into the cache.")
-def cli(no_convert: bool) -> None:
+@click_options(ResolveConfig)
+def cli(**values: Any) -> None:
     """sciglm: build scientific-reasoning language models the SciGLM way.
 
     \b
@@ -97,10 +97,10 @@ def cli(no_convert: bool) -> None:
       sciglm mix --input math=kept.jsonl --output mix/
       sciglm train --data mix/ --output run/ && sciglm eval --model run/final --benchmark gsm8k
     """
-    if no_convert:  # read by sciglm.models.resolve in this process and in launched ranks
-        import os
+    if from_values(ResolveConfig, values).no_convert:
+        import os  # read by sciglm.models.resolve in this process and in launched ranks
 
-        os.environ["SCIGLM_NO_CONVERT"] = "1"
+        os.environ[NO_CONVERT_ENV] = "1"
 
 
 _plugin_commands_added = False

@@ -6,11 +6,15 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
+from typing import Any
 
 import click
 
+from sciglm.catalog.config import ModelCatalogConfig
 from sciglm.cli.common import console, print_json, print_table
+from sciglm.config import click_options, from_values
 from sciglm.errors import SciglmError
+from sciglm.models.config import ModelsListConfig, ModelsRmConfig
 
 
 def _size(n: int) -> str:
@@ -41,14 +45,14 @@ def models() -> None:
 
 
 @models.command("catalog")
-@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON on stdout.")
-def catalog_cmd(as_json: bool) -> None:
+@click_options(ModelCatalogConfig)
+def catalog_cmd(**values: Any) -> None:
     """The models sciglm knows by name: Hub id, pinned revision, layout, licence."""
     from dataclasses import asdict
 
     from sciglm.catalog.models import CATALOG
 
-    if as_json:
+    if from_values(ModelCatalogConfig, values).as_json:
         print_json([asdict(s) for s in CATALOG.values()])
         return
     print_table("sciglm model catalogue (--json for layout and citation)",
@@ -74,8 +78,8 @@ def fetch_cmd(name: str) -> None:
 
 
 @models.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON on stdout.")
-def list_cmd(as_json: bool) -> None:
+@click_options(ModelsListConfig)
+def list_cmd(**values: Any) -> None:
     """Converted checkpoints in the cache: source, revision, size, converter version.
 
     \b
@@ -85,7 +89,7 @@ def list_cmd(as_json: bool) -> None:
     from sciglm.models import cache
 
     found = cache.entries()
-    if as_json:
+    if from_values(ModelsListConfig, values).as_json:
         print_json(found)
         return
     if not found:
@@ -100,8 +104,8 @@ def list_cmd(as_json: bool) -> None:
 
 @models.command("rm")
 @click.argument("names", nargs=-1)
-@click.option("--all", "remove_all", is_flag=True, help="Remove every converted model.")
-def rm_cmd(names: tuple[str, ...], remove_all: bool) -> None:
+@click_options(ModelsRmConfig)
+def rm_cmd(names: tuple[str, ...], **values: Any) -> None:
     """Remove converted checkpoints by key or source (a source removes all its revisions), and
     any conversion left unfinished by a killed process. The downloaded originals stay in the
     Hugging Face cache.
@@ -113,6 +117,7 @@ def rm_cmd(names: tuple[str, ...], remove_all: bool) -> None:
     """
     from sciglm.models import cache
 
+    remove_all = from_values(ModelsRmConfig, values).remove_all
     if not names and not remove_all:
         raise SciglmError("sciglm models rm: name a key or source (see `sciglm models list`), "
                           "or pass --all")

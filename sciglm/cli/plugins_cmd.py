@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sciglm import plugins, registry
 from sciglm.cli.common import console, print_json, print_table
+from sciglm.config import click_options, from_values
+from sciglm.registry import PluginsConfig
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON on stdout.")
-def plugins_cmd(as_json: bool) -> None:
+@click_options(PluginsConfig)
+def plugins_cmd(**values: Any) -> None:
     """List installed subject plugins: subject, plugin, package, version.
 
     \b
@@ -19,7 +23,7 @@ def plugins_cmd(as_json: bool) -> None:
     """
     rows = registry.describe_plugins()
     failed = [f.__dict__ for f in plugins.failures]
-    if as_json:
+    if from_values(PluginsConfig, values).as_json:
         print_json({"subjects": rows, "failed": failed})
         return
     print_table(

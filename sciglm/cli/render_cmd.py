@@ -12,22 +12,13 @@ from sciglm.cli.common import console
 from sciglm.cli.train_cmd import config_from_options, recipe_note
 from sciglm.config import click_options
 from sciglm.io.jsonl import dumps, write_jsonl
-from sciglm.train.config import TrainConfig
+from sciglm.train.config import RenderConfig
 
 
 @click.command()
-@click_options(TrainConfig, note=recipe_note,
-               only=("data", "model", "recipe", "max_source_length", "max_target_length",
-                     "trust_remote_code"))
-@click.option("--config", "config_file", type=click.Path(dir_okay=False),
-              help="A train_config.yaml (e.g. of a run) to render as that run did.")
-@click.option("--show", type=click.IntRange(1), default=3, show_default=True,
-              help="How many examples, from the first.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the examples as JSONL (text, input_ids, tokens, labels, loss_mask).")
-@click.option("--json", "as_json", is_flag=True, help="Print the examples as JSONL on stdout.")
+@click_options(RenderConfig, note=recipe_note, only=RenderConfig.OPTIONS)
 @click.pass_context
-def render(ctx: click.Context, config_file: str | None, show: int, output: str | None,
+def render(ctx: click.Context, config_file: str | None, show: int, examples_file: str | None,
            as_json: bool, **options: Any) -> None:
     """Show what the model trains on: the first SHOW examples of DATA rendered by RECIPE with
     MODEL's tokenizer, with the step plan of a run on $WORLD_SIZE processes (default 1).
@@ -46,8 +37,8 @@ def render(ctx: click.Context, config_file: str | None, show: int, output: str |
         raise click.UsageError("name the mixture with --data (or a --config that has one)")
     plan, examples = dry_run(config, show, int(os.environ.get("WORLD_SIZE", "1")))
     console.print(describe_plan(plan), soft_wrap=True)
-    if output:
-        write_jsonl(output, examples)
-        console.print(f"wrote {len(examples)} rendered example(s) to {output}")
+    if examples_file:
+        write_jsonl(examples_file, examples)
+        console.print(f"wrote {len(examples)} rendered example(s) to {examples_file}")
     for example in examples:
         click.echo(dumps(example) if as_json else format_example(example))

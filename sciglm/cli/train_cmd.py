@@ -13,7 +13,7 @@ from click.core import ParameterSource
 
 from sciglm.cli.common import console, print_json, print_table
 from sciglm.config import cli_fields, click_options
-from sciglm.train.config import TrainConfig, load_config_file
+from sciglm.train.config import TrainCommandConfig, TrainConfig, load_config_file
 from sciglm.train.recipes import RECIPES
 
 #: The options that are TrainConfig fields (declared once, in sciglm/train/config.py).
@@ -48,14 +48,7 @@ def config_from_options(ctx: click.Context, config_file: str | None,
 
 
 @click.command()
-@click_options(TrainConfig, note=recipe_note)
-@click.option("--config", "config_file", type=click.Path(dir_okay=False),
-              help="YAML with any of these options (a saved train_config.yaml works); flags win.")
-@click.option("--dry-run", is_flag=True,
-              help="Load only the tokenizer: print the step plan and the first --show examples.")
-@click.option("--show", type=click.IntRange(0), default=2, show_default=True,
-              help="With --dry-run: how many rendered examples to print.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click_options(TrainCommandConfig, note=recipe_note)
 @click.pass_context
 def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: bool, show: int,
           **options: Any) -> None:

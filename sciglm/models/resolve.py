@@ -19,10 +19,9 @@ from pathlib import Path
 from sciglm.catalog.models import CATALOG, EMBEDDED_NAMES, find_model
 from sciglm.errors import SciglmError
 from sciglm.models import cache, hub
+from sciglm.models.config import NO_CONVERT_ENV
 from sciglm.models.layout import Layout, inspect, require_weights
 
-#: Set to 1 to use original ChatGLM checkpoints as they are (remote code), unconverted.
-NO_CONVERT_ENV = "SCIGLM_NO_CONVERT"
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 
 

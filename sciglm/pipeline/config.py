@@ -1,5 +1,6 @@
 """The pipeline's configuration: defaults that run offline on the embedded models, every value
-overridable from a YAML file; the resolved config is saved as the record of the run."""
+overridable from a YAML file, then from the command line (:class:`PipelineOptions`); the
+resolved config is saved as the record of the run."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 
 import yaml
 
+from sciglm.config import option
 from sciglm.errors import SciglmError
 
 STAGES = ("annotate", "verify", "filter", "mix", "eval_before", "train", "eval_after")
+DEFAULT_OUTPUT = "runs/pipeline"
 
 
 def sample_path(name: str) -> str:
@@ -42,7 +45,7 @@ EVAL_RESERVED = frozenset({"model", "base_url", "benchmark", "output", "overwrit
 
 @dataclass
 class PipelineConfig:
-    output: str = "runs/pipeline"
+    output: str = DEFAULT_OUTPUT
     questions: str = field(default_factory=lambda: sample_path("questions.jsonl"))
     heldout: str = field(default_factory=lambda: sample_path("heldout.jsonl"))
     skip: list[str] = field(default_factory=list)
@@ -56,6 +59,30 @@ class PipelineConfig:
 
     def save(self, path: Path) -> None:
         path.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False), encoding="utf-8")
+
+
+@dataclass
+class PipelineOptions:
+    """``sciglm pipeline``'s one config: a YAML file of :class:`PipelineConfig` values, the
+    command line's overrides of the most used ones, and whether to start over."""
+
+    config: str | None = option(None, "YAML with any of the settings (see docs/pipeline.md).",
+                                path="file", exists=True)
+    output: str | None = option(None, f"Run folder (default: {DEFAULT_OUTPUT}).", short="-o")
+    base_url: str | None = option(None, "Teacher endpoint (default: the embedded teacher on "
+                                  "loopback).")
+    teacher_model: str | None = option(None, "Teacher model name at --base-url.")
+    student: str | None = option(None, "Model to fine-tune (default: the embedded SmolLM2).")
+    max_steps: int | None = option(None, "Fine-tuning steps.")
+    skip: tuple[str, ...] = option((), "Leave a stage out.", choices=STAGES, multiple=True)
+    restart: bool = option(False, "Forget finished stages and run all again.")
+
+    def overrides(self) -> dict[str, Any]:
+        """The values given, keyed as :func:`load_config` takes them (``teacher.model`` …)."""
+        given = {"output": self.output, "teacher.base_url": self.base_url,
+                 "teacher.model": self.teacher_model, "student.model": self.student,
+                 "student.max_steps": self.max_steps, "skip": list(self.skip) or None}
+        return {key: value for key, value in given.items() if value is not None}
 
 
 def _command_section(key: str, value: Any, where: str) -> dict[str, Any]:

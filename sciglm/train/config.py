@@ -188,6 +188,38 @@ class TrainConfig:
             raise InputError(f"learning_rate must be positive, not {self.learning_rate}")
 
 
+@dataclass
+class TrainCommandConfig(TrainConfig):
+    """``sciglm train``'s one config: the run's :class:`TrainConfig` and how the command runs
+    (these fields are not part of the run, nor of its record)."""
+
+    config_file: str | None = option(None, "YAML with any of these options (a saved "
+                                     "train_config.yaml works); flags win.", flag="--config",
+                                     path="file")
+    dry_run: bool = option(False, "Load only the tokenizer: print the step plan and the first "
+                           "--show examples.")
+    show: int = option(2, "With --dry-run: how many rendered examples to print.", min=0)
+    as_json: bool = option(False, "Print the summary as JSON on stdout.", flag="--json")
+
+
+@dataclass
+class RenderConfig(TrainConfig):
+    """``sciglm render``'s one config: the options of a run that decide how examples render
+    (:attr:`OPTIONS`), and which examples to show where."""
+
+    config_file: str | None = option(None, "A train_config.yaml (e.g. of a run) to render as "
+                                     "that run did.", flag="--config", path="file")
+    show: int = option(3, "How many examples, from the first.", min=1)
+    examples_file: str | None = option(None, "Write the examples as JSONL (text, input_ids, "
+                                       "tokens, labels, loss_mask).", flag="--output",
+                                       short="-o", path="file")
+    as_json: bool = option(False, "Print the examples as JSONL on stdout.", flag="--json")
+
+    #: The options of the command: the run's that decide the rendering, then its own.
+    OPTIONS = ("data", "model", "recipe", "max_source_length", "max_target_length",
+               "trust_remote_code", "config_file", "show", "examples_file", "as_json")
+
+
 def load_config_file(path: str) -> dict[str, Any]:
     """Options from a YAML file (a saved ``train_config.yaml`` works as is)."""
     try:

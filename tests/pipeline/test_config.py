@@ -9,7 +9,7 @@ import yaml
 
 from sciglm.errors import SciglmError
 from sciglm.io.jsonl import read_jsonl
-from sciglm.pipeline.config import load_config, sample_path
+from sciglm.pipeline.config import PipelineOptions, load_config, sample_path
 from sciglm.pipeline.runner import resolve_resource
 
 
@@ -30,6 +30,19 @@ def test_yaml_then_overrides(tmp_path: Path) -> None:
     assert config.output == "x"
     assert config.student["max_steps"] == 5 and config.student["model"] == "embedded"
     assert config.teacher["model"] == "m"
+
+
+def test_command_line_options_override_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump({"output": "x", "skip": ["train"],
+                                    "teacher": {"model": "t"}}), "utf-8")
+    given = PipelineOptions(config=str(path), base_url="http://h/v1", max_steps=7,
+                            skip=("eval_before", "eval_after"))
+    config = load_config(given.config, given.overrides())
+    assert config.output == "x" and config.skip == ["eval_before", "eval_after"]
+    assert config.teacher["base_url"] == "http://h/v1" and config.teacher["model"] == "t"
+    assert config.student["max_steps"] == 7 and config.student["model"] == "embedded"
+    assert load_config(None, PipelineOptions().overrides()) == load_config(None)
 
 
 def test_any_option_of_the_commands_can_be_set_and_becomes_its_flag(tmp_path: Path) -> None:
