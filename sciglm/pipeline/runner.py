@@ -89,10 +89,9 @@ class Pipeline:
         self.logs.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "sciglm.cli.main", *args]
         log_path = self.logs / f"{stage}.log"
-        env = dict(os.environ, HF_HUB_OFFLINE="1")
-        for name in RENDEZVOUS:  # each stage is a run of its own, never a rank of another
-            env.pop(name, None)
-        env.setdefault("DS_ACCELERATOR", "cpu")
+        # The user's environment (HF_HUB_OFFLINE, a GPU's DeepSpeed accelerator…) applies as
+        # to any command; each stage is a run of its own, never a rank of another.
+        env = {k: v for k, v in os.environ.items() if k not in RENDEZVOUS}
         env.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # spinning OpenMP threads starve the CPU
         console.print(f"[dim]$ sciglm {' '.join(args)}[/]")
         with open(log_path, "a", encoding="utf-8") as log:
