@@ -11,8 +11,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-#: Logs, progress and tables go to stderr so they never pollute parsed stdout.
-console = Console(stderr=True)
+#: Logs, progress and tables go to stderr so they never pollute parsed stdout. Piped to a file
+#: or a CI log, a message stays on one line (grep finds it whole); on a terminal it wraps.
+console = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -72,7 +72,8 @@ def test_released_labels_train_with_a_style_cue_note(shared_data: Path, tmp_path
     code, out, err = _cli(["classifier", "train", "--data", str(quality / "rm_valid.jsonl"),
                            "--eval", str(quality / "rm_test.jsonl"), "-o", str(tmp_path / "c"),
                            "--json"], capsys)
-    assert code == 0 and "style cue" in err and "who wrote" in " ".join(err.split())
+    err = " ".join(err.split())
+    assert code == 0 and "style cue" in err and "who wrote" in err
     figures = json.loads(out)["eval"]
     assert figures["n"] == 942 and figures["positives"] == 314
     assert figures["accuracy"] >= figures["baseline"]["accuracy"] + 0.2 and figures["auc"] >= 0.9
