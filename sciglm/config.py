@@ -9,10 +9,11 @@ click parsed. A default or a help text lives in one place: the dataclass.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -30,8 +31,11 @@ def option(
     short: str | None = None,
     min: float | None = None,  # noqa: A002
     max: float | None = None,  # noqa: A002
+    min_open: bool = False,
+    max_open: bool = False,
     choices: tuple[str, ...] | None = None,
-    path: bool = False,
+    path: bool | Literal["file", "dir"] = False,
+    exists: bool = False,
     negatable: bool = False,
     deferred: bool = False,
     aliases: tuple[str, ...] = (),
@@ -43,13 +47,16 @@ def option(
     """A dataclass field that is also a command-line option.
 
     ``flag`` overrides ``--field-name``; ``short`` adds e.g. ``-o``; ``aliases`` more flags;
-    ``min``/``max`` bound numbers; ``choices`` restricts strings; ``negatable`` makes a bool
-    ``--x/--no-x``; ``multiple`` repeats it (a tuple). ``deferred``: the option's own default is
-    ``None`` (not given), because the value comes from elsewhere when it is not given (a
-    recipe, a config file).
+    ``min``/``max`` bound numbers (``min_open``/``max_open``: the bound itself excluded);
+    ``choices`` restricts strings; ``path`` makes it a path (``"file"``/``"dir"``: only a file /
+    only a folder; ``exists``: one that exists); ``negatable`` makes a bool ``--x/--no-x``;
+    ``multiple`` repeats it (a tuple). ``deferred``: the option's own default is ``None`` (not
+    given), because the value comes from elsewhere when it is not given (a recipe, a config
+    file). ``{default}`` in ``help`` shows the field's default (e.g. a deferred option's).
     """
     metadata = {"cli": {"help": help, "flag": flag, "short": short, "min": min, "max": max,
-                        "choices": choices, "path": path, "negatable": negatable,
+                        "min_open": min_open, "max_open": max_open, "choices": choices,
+                        "path": path, "exists": exists, "negatable": negatable,
                         "deferred": deferred, "aliases": aliases, "multiple": multiple,
                         "metavar": metavar, "required": required}}
     if default_factory is not None:
@@ -70,21 +77,34 @@ def _click_type(base: type, spec: dict[str, Any]) -> Any:
     if spec["choices"]:
         return click.Choice(list(spec["choices"]))
     if spec["path"]:
-        return click.Path()
+        return click.Path(exists=spec["exists"], file_okay=spec["path"] != "dir",
+                          dir_okay=spec["path"] != "file")
+    bounded = spec["min"] is not None or spec["max"] is not None
     if base is int:
-        if spec["min"] is not None or spec["max"] is not None:
-            return click.IntRange(spec["min"], spec["max"])
-        return click.INT
+        return click.IntRange(spec["min"], spec["max"], min_open=spec["min_open"],
+                              max_open=spec["max_open"]) if bounded else click.INT
     if base is float:
-        if spec["min"] is not None or spec["max"] is not None:
-            return click.FloatRange(spec["min"], spec["max"])
-        return click.FLOAT
+        return click.FloatRange(spec["min"], spec["max"], min_open=spec["min_open"],
+                                max_open=spec["max_open"]) if bounded else click.FLOAT
     return click.STRING
+
+
+def _shown(value: Any) -> str:
+    """A default as a help text shows it: ``5e-5``, not ``5e-05``."""
+    if isinstance(value, float):
+        return re.sub(r"e([+-])0+(?=\d)", r"e\1", repr(value))
+    return str(value)
 
 
 def cli_fields(cls: type) -> tuple[str, ...]:
     """The names of the fields of ``cls`` that are command-line options."""
     return tuple(f.name for f in dataclasses.fields(cls) if "cli" in f.metadata)
+
+
+def flag_of(cls: type, name: str) -> str:
+    """The flag of the option field ``name`` of ``cls``, e.g. ``--per-device-batch-size``."""
+    spec = next(f for f in dataclasses.fields(cls) if f.name == name).metadata["cli"]
+    return spec["flag"] or "--" + name.replace("_", "-")
 
 
 def click_options(cls: type, only: tuple[str, ...] | None = None,
@@ -103,7 +123,7 @@ def click_options(cls: type, only: tuple[str, ...] | None = None,
         if field.default_factory is not _MISSING:
             default = field.default_factory()
         names = [name, *spec["aliases"]] + ([spec["short"]] if spec["short"] else [])
-        help_text = spec["help"]
+        help_text = spec["help"].replace("{default}", _shown(default))
         if spec["deferred"]:
             default = None
             if note is not None:
@@ -167,7 +187,7 @@ def to_flags(cls: type, values: dict[str, Any]) -> list[str]:
         if value is None:
             continue
         spec = specs[name]
-        flag = spec["flag"] or "--" + name.replace("_", "-")
+        flag = flag_of(cls, name)
         if spec["multiple"]:
             for item in ([value] if isinstance(value, str) else value):
                 flags += [flag, str(item)]
