@@ -9,6 +9,7 @@ click parsed. A default or a help text lives in one place: the dataclass.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -30,6 +31,8 @@ def option(
     short: str | None = None,
     min: float | None = None,  # noqa: A002
     max: float | None = None,  # noqa: A002
+    min_open: bool = False,
+    max_open: bool = False,
     choices: tuple[str, ...] | None = None,
     path: bool | Literal["file", "dir"] = False,
     exists: bool = False,
@@ -45,16 +48,17 @@ def option(
     """A dataclass field that is also a command-line option.
 
     ``flag`` overrides ``--field-name``; ``short`` adds e.g. ``-o``; ``aliases`` more flags;
-    ``min``/``max`` bound numbers; ``choices`` restricts strings; ``path`` makes it a path
-    (``"file"``/``"dir"``: only a file / only a folder; ``exists``: one that exists);
-    ``envvar`` reads it from that environment variable when not given; ``negatable`` makes a
-    bool ``--x/--no-x``; ``multiple`` repeats it (a tuple). ``deferred``: the option's own
-    default is ``None`` (not given), because the value comes from elsewhere when it is not
-    given (a recipe, a config file).
+    ``min``/``max`` bound numbers (``min_open``/``max_open``: the bound itself excluded);
+    ``choices`` restricts strings; ``path`` makes it a path (``"file"``/``"dir"``: only a file /
+    only a folder; ``exists``: one that exists); ``envvar`` reads it from that environment
+    variable when not given; ``negatable`` makes a bool ``--x/--no-x``; ``multiple`` repeats it
+    (a tuple). ``deferred``: the option's own default is ``None`` (not given), because the value
+    comes from elsewhere when it is not given (a recipe, a config file). ``{default}`` in
+    ``help`` shows the field's default (e.g. a deferred option's).
     """
     metadata = {"cli": {"help": help, "flag": flag, "short": short, "min": min, "max": max,
-                        "choices": choices, "path": path, "exists": exists,
-                        "envvar": envvar, "negatable": negatable,
+                        "min_open": min_open, "max_open": max_open, "choices": choices,
+                        "path": path, "exists": exists, "envvar": envvar, "negatable": negatable,
                         "deferred": deferred, "aliases": aliases, "multiple": multiple,
                         "metavar": metavar, "required": required}}
     if default_factory is not None:
@@ -77,14 +81,13 @@ def _click_type(base: type, spec: dict[str, Any]) -> Any:
     if spec["path"]:
         return click.Path(exists=spec["exists"], file_okay=spec["path"] != "dir",
                           dir_okay=spec["path"] != "file")
+    bounded = spec["min"] is not None or spec["max"] is not None
     if base is int:
-        if spec["min"] is not None or spec["max"] is not None:
-            return click.IntRange(spec["min"], spec["max"])
-        return click.INT
+        return click.IntRange(spec["min"], spec["max"], min_open=spec["min_open"],
+                              max_open=spec["max_open"]) if bounded else click.INT
     if base is float:
-        if spec["min"] is not None or spec["max"] is not None:
-            return click.FloatRange(spec["min"], spec["max"])
-        return click.FLOAT
+        return click.FloatRange(spec["min"], spec["max"], min_open=spec["min_open"],
+                                max_open=spec["max_open"]) if bounded else click.FLOAT
     return click.STRING
 
 
@@ -97,9 +100,22 @@ class ConfigOption(click.Option):
         self.config_class = config_class
 
 
+def _shown(value: Any) -> str:
+    """A default as a help text shows it: ``5e-5``, not ``5e-05``."""
+    if isinstance(value, float):
+        return re.sub(r"e([+-])0+(?=\d)", r"e\1", repr(value))
+    return str(value)
+
+
 def cli_fields(cls: type) -> tuple[str, ...]:
     """The names of the fields of ``cls`` that are command-line options."""
     return tuple(f.name for f in dataclasses.fields(cls) if "cli" in f.metadata)
+
+
+def flag_of(cls: type, name: str) -> str:
+    """The flag of the option field ``name`` of ``cls``, e.g. ``--per-device-batch-size``."""
+    spec = next(f for f in dataclasses.fields(cls) if f.name == name).metadata["cli"]
+    return spec["flag"] or "--" + name.replace("_", "-")
 
 
 def click_options(cls: type, only: tuple[str, ...] | None = None,
@@ -119,7 +135,7 @@ def click_options(cls: type, only: tuple[str, ...] | None = None,
         if field.default_factory is not _MISSING:
             default = field.default_factory()
         names = [name, *spec["aliases"]] + ([spec["short"]] if spec["short"] else [])
-        help_text = spec["help"]
+        help_text = spec["help"].replace("{default}", _shown(default))
         if spec["deferred"]:
             default = None
             if note is not None:
@@ -185,7 +201,7 @@ def to_flags(cls: type, values: dict[str, Any]) -> list[str]:
         if value is None:
             continue
         spec = specs[name]
-        flag = spec["flag"] or "--" + name.replace("_", "-")
+        flag = flag_of(cls, name)
         if spec["multiple"]:
             for item in ([value] if isinstance(value, str) else value):
                 flags += [flag, str(item)]

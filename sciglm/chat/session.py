@@ -24,7 +24,7 @@ class ChatSession:
     """A conversation in progress."""
 
     system: str | None = None
-    params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512))
+    params: GenParams = field(default_factory=GenParams)
     subject: str = "math"
     history: list[Message] = field(default_factory=list)
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sciglm.classifier.config import ClassifierDataConfig
 from sciglm.data.annotated import Annotated
 from sciglm.data.text import normalize
 
@@ -27,7 +28,7 @@ def question_key(question: str) -> str:
     return hashlib.sha1(normalize(question).encode("utf-8")).hexdigest()[:16]
 
 
-def split_of(key: str, test_share: float, seed: int = 0) -> str:
+def split_of(key: str, test_share: float, seed: int = ClassifierDataConfig.seed) -> str:
     """``test`` for about ``test_share`` of question keys, chosen by hash (stable as data grows)."""
     digest = hashlib.sha1(f"{seed}:{key}".encode()).digest()
     return "test" if int.from_bytes(digest[:8], "big") / 2**64 < test_share else "train"
@@ -100,8 +101,10 @@ def attempts(item: Annotated, judge: bool = False) -> list[Attempt]:
     return out
 
 
-def build_labels(items: Iterable[Annotated], test_share: float = 0.2, seed: int = 0,
-                 judge: bool = False) -> tuple[list[dict[str, Any]], LabelSummary]:
+def build_labels(items: Iterable[Annotated], test_share: float = ClassifierDataConfig.test_share,
+                 seed: int = ClassifierDataConfig.seed,
+                 judge: bool = ClassifierDataConfig.judge_labels
+                 ) -> tuple[list[dict[str, Any]], LabelSummary]:
     """Label rows (balanced per question) and a summary; questions merge across files by text."""
     summary = LabelSummary()
     by_question: dict[str, tuple[Annotated, list[tuple[Annotated, Attempt]]]] = {}

@@ -8,6 +8,7 @@ Texts are cut to ``max_length`` tokens (head of the question + tail of the solut
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import tempfile
 from collections.abc import Sequence
@@ -18,12 +19,12 @@ import numpy as np
 
 from sciglm.classifier import lm_train
 from sciglm.classifier.base import Advance, QualityClassifier
+from sciglm.classifier.config import LMClassifierConfig
 from sciglm.errors import SciglmError
 
 PROMPT = ("Below is a question followed by a solution.\n\n{text}\n\n"
           "Is the solution correct and well written? Answer True or False.\nAnswer:")
-DEFAULTS: dict[str, Any] = {"model": "embedded", "max_length": 256, "head_tokens": 96,
-                            "seed": 0, "balance": True, **lm_train.TRAIN_DEFAULTS}
+DEFAULTS: dict[str, Any] = dataclasses.asdict(LMClassifierConfig())
 
 
 class LMClassifier(QualityClassifier):
@@ -46,11 +47,12 @@ class LMClassifier(QualityClassifier):
 
         from sciglm.train.model import load_tokenizer
 
-        self._set_tokenizer(load_tokenizer(path, self.params["trust_remote_code"]))
+        trust = lm_train.train_config(self.params, path).trust_remote_code
+        self._set_tokenizer(load_tokenizer(path, trust))
         cuda = torch.cuda.is_available()
         dtype = torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else torch.float32
-        self.model = AutoModelForCausalLM.from_pretrained(
-            path, dtype=dtype, trust_remote_code=self.params["trust_remote_code"])
+        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype,
+                                                          trust_remote_code=trust)
         if cuda:
             self.model.to("cuda")
 

@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from sciglm.train.config import TrainConfig
 from sciglm.train.deepspeed_config import check_consistency, load_deepspeed_config
 from sciglm.train.model import count_parameters, load_config, load_model, load_tokenizer
 from sciglm.train.trainer import prepare_environment, resolve_precision, training_arguments
-
-#: Training settings of the LM classifier and their defaults (a short CPU-sized run;
-#: the original trained ChatGLM3-6B-Base for 2 epochs at lr 3e-6, batch 3, 1024 tokens).
-TRAIN_DEFAULTS: dict[str, Any] = {
-    "learning_rate": 5e-5, "epochs": 1.0, "max_steps": 60, "batch_size": 8,
-    "gradient_accumulation_steps": 1, "warmup_steps": 0, "weight_decay": 0.0,
-    "deepspeed": None, "precision": "auto", "gradient_checkpointing": False,
-    "trust_remote_code": False, "attn_implementation": "sdpa", "check_memory": True,
-}
 
 
 def is_main_process() -> bool:
@@ -39,20 +31,18 @@ def world_size() -> int:
 
 
 def train_config(params: dict[str, Any], output: str) -> TrainConfig:
-    """The :class:`TrainConfig` of a classifier run (no checkpoints: the folder is the result)."""
-    return TrainConfig(
-        data="(quality labels)", output=output, model=params["model"],
-        deepspeed=params["deepspeed"], learning_rate=params["learning_rate"],
-        lr_scheduler="linear", warmup_steps=params["warmup_steps"], epochs=params["epochs"],
-        max_steps=params["max_steps"], per_device_batch_size=params["batch_size"],
-        gradient_accumulation_steps=params["gradient_accumulation_steps"],
-        weight_decay=params["weight_decay"], precision=params["precision"],
-        gradient_checkpointing=params["gradient_checkpointing"], seed=params["seed"],
-        logging_steps=max(params["max_steps"] // 5, 1) if params["max_steps"] > 0 else 10,
-        trust_remote_code=params["trust_remote_code"],
-        attn_implementation=params["attn_implementation"], packing="none",
-        global_batch_size=None,  # the accumulation is given; the batch follows the world size
-        extra={"save_strategy": "no"})
+    """The :class:`TrainConfig` of a classifier run: the classifier's parameters that are
+    TrainConfig fields (``batch_size`` is ``per_device_batch_size``), ``sciglm train``'s
+    defaults for the rest; no checkpoints: the folder is the result."""
+    known = {f.name for f in fields(TrainConfig)}
+    shared = {name: value for name, value in params.items() if name in known}
+    steps = params["max_steps"]
+    fixed = {"data": "(quality labels)", "output": output,
+             "per_device_batch_size": params["batch_size"],
+             "logging_steps": max(steps // 5, 1) if steps > 0 else 10, "packing": "none",
+             "global_batch_size": None,  # the accumulation is given; the batch follows the world
+             "extra": {"save_strategy": "no"}}
+    return TrainConfig(**shared | fixed)
 
 
 class Session:
@@ -60,25 +50,23 @@ class Session:
     needs (arguments before the model, so ZeRO-3 can partition it while loading)."""
 
     def __init__(self, params: dict[str, Any], output: str) -> None:
-        self.config = train_config(params, output)
-        self.config.validate()
-        self.ds = load_deepspeed_config(params["deepspeed"]) if params["deepspeed"] else None
+        self.config = config = train_config(params, output)
+        config.validate()
+        self.ds = load_deepspeed_config(config.deepspeed) if config.deepspeed else None
         prepare_environment(self.ds is not None)
-        self.precision = resolve_precision(params["precision"])
+        self.precision = resolve_precision(config.precision)
         self.world = world_size()
         if self.ds is not None:
-            check_consistency(self.ds, self.config, self.precision, self.world,
-                              params["deepspeed"])
-        self.model_path, model_config = load_config(params["model"], params["trust_remote_code"])
-        if params["check_memory"]:
+            check_consistency(self.ds, config, self.precision, self.world, config.deepspeed)
+        self.model_path, model_config = load_config(config.model, config.trust_remote_code)
+        if config.check_memory:
             from sciglm.train import memory
 
-            memory.check_fits(count_parameters(model_config, params["trust_remote_code"]),
+            memory.check_fits(count_parameters(model_config, config.trust_remote_code),
                               model_config.hidden_size, model_config.num_hidden_layers,
-                              params["batch_size"] * params["max_length"],
+                              config.per_device_batch_size * params["max_length"],
                               4 if self.precision == "fp32" else 2,
-                              params["gradient_checkpointing"], self.world, self.ds,
-                              params["model"])
+                              config.gradient_checkpointing, self.world, self.ds, config.model)
         self.args = training_arguments(self.config, self.precision, self.ds)
         if self.ds is not None:
             import deepspeed
@@ -86,7 +74,7 @@ class Session:
 
             deepspeed.init_distributed(dist_backend="nccl" if torch.cuda.is_available()
                                        else "gloo")
-        self.tokenizer = load_tokenizer(self.model_path, params["trust_remote_code"])
+        self.tokenizer = load_tokenizer(self.model_path, config.trust_remote_code)
 
     def load_model(self) -> Any:
         model = load_model(self.model_path, self.config.attn_implementation,

@@ -10,9 +10,11 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
 
+from sciglm.classifier.config import THRESHOLD
+
 
 def evaluate(labels: Sequence[int], scores: Sequence[float],
-             threshold: float = 0.0) -> dict[str, Any]:
+             threshold: float = THRESHOLD) -> dict[str, Any]:
     """Figures for ``score > threshold`` as the prediction "good", and the majority baseline."""
     y = np.asarray(labels, dtype=int)
     s = np.asarray(scores, dtype=float)

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.console import Console
 
+from sciglm.chat.config import ChatConfig
 from sciglm.cli.common import console as log
-from sciglm.generation.base import GenParams
+from sciglm.config import click_options, from_values
 
 
 @click.command()
-@click.option("--model", "model_name", default=None,
-              help="'embedded' (default), a local folder, a Hub id or catalogue name "
-                   "(e.g. zd21/SciGLM-6B; see `sciglm models`), or the endpoint's model name.")
-@click.option("--base-url", default=None,
-              help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 "
-                   "(key: $OPENAI_API_KEY).")
-@click.option("--system", "system", default=None, help="System prompt (default: the model's own).")
-@click.option("--subject", default="math", show_default=True, help="Subject used by /verify.")
-@click.option("--temperature", type=float, default=0.0, show_default=True,
-              help="Sampling temperature; 0 is greedy.")
-@click.option("--top-p", type=float, default=1.0, show_default=True, help="Nucleus sampling mass.")
-@click.option("--max-tokens", type=int, default=512, show_default=True,
-              help="Longest reply, in tokens.")
-@click.option("--load", "load_path", default=None, type=click.Path(dir_okay=False),
-              help="Continue a conversation saved with /save.")
-def chat(model_name: str | None, base_url: str | None, system: str | None, subject: str,
-         temperature: float, top_p: float, max_tokens: int, load_path: str | None) -> None:
+@click_options(ChatConfig)
+def chat(**values: Any) -> None:
     """Chat in the terminal: replies stream as Markdown with LaTeX shown readably.
 
     Commands inside the chat: /clear, /save FILE, /load FILE, /system [TEXT], /params
@@ -48,14 +36,15 @@ def chat(model_name: str | None, base_url: str | None, system: str | None, subje
         import readline  # noqa: F401 - line editing and history for input()
     except ImportError:  # pragma: no cover - not on every platform
         pass
-    params = GenParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p)
-    params.check()
+    config = from_values(ChatConfig, values)
+    base_url, load_path = config.base_url, config.load_path
+    params = config.params()
     session = ChatSession.load(load_path) if load_path else ChatSession(params=params)
-    if system is not None:
-        session.system = system
-    session.subject = subject if not load_path else session.subject
+    if config.system is not None:
+        session.system = config.system
+    session.subject = config.subject if not load_path else session.subject
     with log.status("loading model…"):
-        model = load_model(model_name, base_url, batch_size=1)
+        model = load_model(config.model, base_url, batch_size=1)
         warmup = getattr(model, "warmup", None)
         if warmup is not None:
             warmup()

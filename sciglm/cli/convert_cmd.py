@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from typing import Any
 
 import click
 
 from sciglm.cli.common import console, progress_bar
+from sciglm.config import click_options, from_values
+from sciglm.train.convert_config import MB, ConvertChatglm3Config
 
 
 @click.group()
@@ -23,19 +26,8 @@ def convert() -> None:
 @convert.command("chatglm3")
 @click.argument("src", type=click.Path(file_okay=False, exists=True))
 @click.argument("dst", type=click.Path(file_okay=False))
-@click.option("--dtype", type=click.Choice(["bfloat16", "float16", "float32"]),
-              help="Save the weights in this dtype (default: the source's).")
-@click.option("--max-shard-size", type=click.IntRange(min=1), default=2048, show_default=True,
-              metavar="MB", help="Output shard size; peak memory is about the largest source "
-              "shard plus one output shard.")
-@click.option("--special-tokens-in-text", is_flag=True,
-              help="Write a tokenizer that turns special-token strings in text into special "
-              "tokens, for servers that encode the rendered chat template as one string (vLLM, "
-              "transformers serve). Default: text is always encoded as SentencePiece does.")
-@click.option("--tokenizer-only", is_flag=True,
-              help="Write only the tokenizer (e.g. a serving tokenizer for vLLM's --tokenizer).")
-def chatglm3(src: str, dst: str, dtype: str | None, max_shard_size: int,
-             special_tokens_in_text: bool, tokenizer_only: bool) -> None:
+@click_options(ConvertChatglm3Config)
+def chatglm3(src: str, dst: str, **values: Any) -> None:
     """Convert an original ChatGLM3 checkpoint SRC (e.g. a download of THUDM/chatglm3-6b-base:
     config.json, weights with their index, tokenizer.model) into DST: transformers'
     GlmForCausalLM plus a fast tokenizer with ChatGLM3's chat format. No trust_remote_code is
@@ -52,7 +44,9 @@ def chatglm3(src: str, dst: str, dtype: str | None, max_shard_size: int,
     from sciglm.train.convert_chatglm3 import convert as run
     from sciglm.train.convert_chatglm3 import write_tokenizer
 
-    if tokenizer_only:
+    config = from_values(ConvertChatglm3Config, values)
+    special_tokens_in_text = config.special_tokens_in_text
+    if config.tokenizer_only:
         out = write_tokenizer(src, dst, special_tokens_in_text=special_tokens_in_text)
         console.print(f"wrote the ChatGLM3 tokenizer of {src} to {out}")
         click.echo(str(out))
@@ -60,7 +54,7 @@ def chatglm3(src: str, dst: str, dtype: str | None, max_shard_size: int,
 
     # Libraries print (DeepSpeed's accelerator notice, …); stdout is for the result.
     with contextlib.redirect_stdout(sys.stderr), progress_bar("converting shards", None) as bar:
-        out = run(src, dst, dtype, max_shard_size=max_shard_size * 1024**2,
+        out = run(src, dst, config.dtype, max_shard_size=config.max_shard_size * MB,
                   special_tokens_in_text=special_tokens_in_text,
                   progress=lambda done, total: bar.advance(1, f"{done}/{total}"))
     console.print(f"converted {src} -> {out} (GlmForCausalLM)")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import signal
 import threading
+from typing import Any
 
 import click
 
 from sciglm.cli.common import console, print_json
+from sciglm.config import click_options, from_values
+from sciglm.teacher.config import TeacherServeConfig
 
 
 @click.group()
@@ -21,16 +24,8 @@ def teacher() -> None:
 
 
 @teacher.command()
-@click.option("--model", help="Model to serve: a folder, Hub id or catalogue name (see `sciglm "
-                               "models`; default: the embedded SmolLM2-135M).")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: a free one).")
-@click.option("--ready-timeout", type=float, default=300.0, show_default=True,
-              help="Seconds to wait for the model to load.")
-@click.option("--threads", type=click.IntRange(1), default=1, show_default=True,
-              help="Torch CPU threads of the server (more only helps on an idle machine).")
-@click.option("--json", "as_json", is_flag=True, help="Print base_url and model as JSON on stdout.")
-def serve(model: str | None, port: int | None, ready_timeout: float, threads: int,
-          as_json: bool) -> None:
+@click_options(TeacherServeConfig)
+def serve(**values: Any) -> None:
     """Serve a model folder with ``transformers serve --continuous-batching`` until Ctrl-C.
 
     Requests must name the served folder as their ``model`` (printed at start).
@@ -42,13 +37,15 @@ def serve(model: str | None, port: int | None, ready_timeout: float, threads: in
     """
     from sciglm.teacher import EmbeddedTeacher
 
-    server = EmbeddedTeacher(model, port, ready_timeout=ready_timeout, threads=threads)
+    config = from_values(TeacherServeConfig, values)
+    server = EmbeddedTeacher(config.model, config.port, ready_timeout=config.ready_timeout,
+                             threads=config.threads)
     console.print(f"loading {server.model} …", highlight=False)
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         with server:
-            if as_json:
+            if config.as_json:
                 print_json({"base_url": server.base_url, "model": server.model})
             else:
                 click.echo(f"base_url: {server.base_url}\nmodel: {server.model}")

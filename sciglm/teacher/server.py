@@ -30,6 +30,7 @@ from sciglm.models.embedded import cache_dir
 from sciglm.models.resolve import resolve_model
 
 READY_TIMEOUT = 300.0  # seconds for the model to load
+THREADS = 1  # torch CPU threads of the server (see above)
 LOG_TAIL = 1500  # characters of the server log shown when it fails to start
 
 
@@ -70,7 +71,7 @@ class EmbeddedTeacher:
 
     def __init__(self, model: str | None = None, port: int | None = None,
                  ready_timeout: float = READY_TIMEOUT, log_path: str | None = None,
-                 threads: int = 1) -> None:
+                 threads: int = THREADS) -> None:
         self.model = str(Path(resolve_model(model)).resolve())
         if not Path(self.model, "config.json").exists():
             raise SciglmError(f"{self.model}: not a model folder (no config.json)")

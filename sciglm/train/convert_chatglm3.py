@@ -28,6 +28,8 @@ __all__ = ["CHAT_TEMPLATE", "SPECIAL_TOKENS", "convert", "convert_tokenizer", "g
 
 #: Output shard size: 2 GB keeps the buffer small next to a 6B model's 12 GB of bf16 weights.
 DEFAULT_SHARD_BYTES = 2 * 1024**3
+#: The dtypes the weights can be saved in (default: the source's).
+DTYPES = ("bfloat16", "float16", "float32")
 
 _LAYER = re.compile(r"transformer\.encoder\.layers\.(\d+)\.(.+)")
 _RENAME = {
@@ -322,8 +324,8 @@ def convert(src: str | Path, dst: str | Path, dtype: str | None = None, *,
     import torch
 
     src, dst = Path(src), Path(dst)
-    if dtype not in (None, "bfloat16", "float16", "float32"):
-        raise InputError(f"unknown dtype {dtype!r} (bfloat16, float16 or float32)", str(dst))
+    if dtype is not None and dtype not in DTYPES:
+        raise InputError(f"unknown dtype {dtype!r} ({', '.join(DTYPES)})", str(dst))
     chatglm = read_chatglm_config(src)
     config = glm_config(chatglm)
     shards = source_shards(src)

@@ -1,4 +1,5 @@
-"""``sciglm.config``: click options derived from a dataclass's fields."""
+"""``sciglm.config``: click options derived from a dataclass's fields: path kinds, environment
+variables, repeated choices, open number ranges, ``{default}`` in a help text, a field's flag."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import click
 from click.testing import CliRunner
 
-from sciglm.config import ConfigOption, click_options, from_values, option
+from sciglm.config import ConfigOption, click_options, flag_of, from_values, option
 
 
 @dataclass
@@ -21,6 +22,10 @@ class Settings:
     anywhere: str | None = option(None, "Any path.", path=True)
     quiet: bool = option(False, "Say less.", envvar="TEST_SCIGLM_QUIET")
     stage: tuple[str, ...] = option((), "A stage.", choices=("one", "two"), multiple=True)
+    share: float = option(0.5, "A share.", min=0, max=1, max_open=True)
+    steps: int = option(60, "Steps (default {default}).", deferred=True)
+    rate: float = option(5e-5, "Rate, default {default}.", deferred=True)
+    size: int = option(8, "Size.", flag="--per-device-size")
 
 
 @click.command()
@@ -36,7 +41,8 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
 
 def test_the_options_are_marked_with_their_dataclass() -> None:
     marked = {p.name: p.config_class for p in command.params if isinstance(p, ConfigOption)}
-    assert marked == dict.fromkeys(("source", "target", "anywhere", "quiet", "stage"), Settings)
+    assert marked == dict.fromkeys(("source", "target", "anywhere", "quiet", "stage", "share",
+                                    "steps", "rate", "size"), Settings)
 
 
 def test_path_kinds(tmp_path: Path) -> None:
@@ -63,3 +69,20 @@ def test_multiple_choices() -> None:
     bad = invoke("--stage", "three")
     assert bad.exit_code == 2
     assert "'three' is not one of 'one', 'two'" in bad.output
+
+
+def test_an_open_bound_is_excluded() -> None:
+    assert "share=0.99" in invoke("--share", "0.99").output
+    assert invoke("--share", "1").exit_code == 2
+    assert "0<=x<1" in invoke("--help").output
+
+
+def test_help_shows_the_default_of_a_deferred_option() -> None:
+    text = " ".join(invoke("--help").output.split())
+    assert "Steps (default 60)." in text and "Rate, default 5e-5." in text
+    assert "steps=None" in invoke().output  # not given: the value comes from elsewhere
+
+
+def test_flag_of_a_field() -> None:
+    assert flag_of(Settings, "size") == "--per-device-size"
+    assert flag_of(Settings, "share") == "--share"

@@ -19,7 +19,9 @@ class Misbehaving(Subject):
     name = "misbehaving"
 
     def verify(self, item: VerifyItem) -> Verdict:
-        if item.response == "hang":
+        if item.response == "hang":  # sleeps, so the measured cost is the pool's, not the CPU's
+            time.sleep(3600)
+        if item.response == "spin":
             while True:
                 pass
         if item.response == "crash":
@@ -72,6 +74,13 @@ def test_hang_costs_its_timeout_only(subject: None) -> None:
     assert verdicts[1].reason == "timed out after 1s"
     assert restarts == 2
     assert elapsed < baseline + 2 * 1.0 + 2.5, (elapsed, baseline)
+
+
+def test_a_spinning_check_is_stopped_at_its_timeout(subject: None) -> None:
+    with VerifierPool(1, timeout=1.0, start_method="fork") as pool:
+        verdicts = pool.map(items(["spin", "a"]))
+    assert verdicts[0].correct is None and verdicts[0].reason == "timed out after 1s"
+    assert verdicts[1].correct is True
 
 
 def test_crash_memory_and_exceptions_become_undecided(subject: None) -> None:

@@ -71,6 +71,27 @@ def test_lm_options_belong_to_kind_lm(labels: Path, tmp_path: Path) -> None:
     assert proc.stderr.strip() == "Error: --max-steps is an option of --kind lm"
 
 
+def test_training_settings_are_the_classifiers_then_sciglm_trains() -> None:
+    """The run's TrainConfig: the LM classifier's settings, ``sciglm train``'s defaults for the
+    rest, and ``--param`` reaches any TrainConfig field."""
+    from sciglm.classifier.config import LMClassifierConfig
+    from sciglm.classifier.lm import LMClassifier
+    from sciglm.classifier.lm_train import train_config
+    from sciglm.train.config import TrainConfig
+
+    params = LMClassifier(max_steps=10, weight_decay=0.1).params
+    config = train_config(params, "out")
+    config.validate()
+    ours, theirs = LMClassifierConfig(), TrainConfig()
+    assert (config.max_steps, config.weight_decay) == (10, 0.1)
+    assert (config.per_device_batch_size, config.learning_rate, config.model) == (
+        ours.batch_size, ours.learning_rate, ours.model)
+    assert (config.warmup_steps, config.attn_implementation, config.check_memory) == (
+        theirs.warmup_steps, theirs.attn_implementation, theirs.check_memory)
+    assert config.global_batch_size is None
+    assert config.gradient_accumulation_steps == ours.gradient_accumulation_steps
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(1200)  # the first use JIT-builds DeepSpeed's CPU ops (minutes)
 @pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
