@@ -14,7 +14,7 @@ from sciglm.config import ConfigOption, cli_fields, click_options, option
 
 #: Commands whose options are converted on other branches; the lead empties this after merging
 #: them. A name here exempts that command and everything under it.
-PENDING = {"questions", "filter", "mix", "classifier", "chat", "convert", "teacher"}
+PENDING = {"classifier", "chat", "convert", "teacher"}
 #: click's own options, not a command's settings.
 CLICK_OWN = {"--help", "--version"}
 
