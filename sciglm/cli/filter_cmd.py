@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from sciglm.cli.common import console, print_json, print_table, progress_bar
-from sciglm.errors import SciglmError
+from sciglm.config import click_options, from_values
+from sciglm.data.filter_config import FilterConfig
 
 
 def sidecar(output: str | Path, suffix: str) -> Path:
@@ -47,50 +48,8 @@ def show_report(report: dict[str, Any]) -> None:
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="ANNOTATED.jsonl...",
                 type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Kept records (JSONL, annotated format, plus 'score' with a classifier).")
-@click.option("--rejected", type=click.Path(dir_okay=False),
-              help="Dropped records with their reason (default: OUTPUT's name + .rejected.jsonl).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Step counts, clusters and hits as JSON "
-                   "(default: OUTPUT's name + .filter.json).")
-@click.option("--keep-unverified", is_flag=True,
-              help="Keep records whose 'correct' is not true (default: drop them).")
-@click.option("--rules", "rule_spec", default="all", show_default=True,
-              help="Rules to apply: all, none, a comma list, or -name to leave one out "
-                   "(empty, too_short, too_long, repeated_lines, unfinished, wrong_language, "
-                   "answer_not_stated).")
-@click.option("--min-chars", type=int, default=15, show_default=True, help="too_short limit.")
-@click.option("--max-chars", type=int, default=16000, show_default=True, help="too_long limit.")
-@click.option("--classifier", "classifier_dir", type=click.Path(file_okay=False),
-              help="A folder from 'sciglm classifier train' (default: no classifier step).")
-@click.option("--min-score", type=float, default=0.0, show_default=True,
-              help="Keep records whose classifier score P(good) − P(bad) is above this.")
-@click.option("--max-classifier-drop", type=click.FloatRange(0, 1), default=0.5,
-              show_default=True,
-              help="Stop with an error (writing nothing) when the classifier would drop more "
-                   "than this share of the verified-correct records.")
-@click.option("--allow-classifier-drop", is_flag=True,
-              help="Go on whatever share of verified-correct records the classifier drops.")
-@click.option("--no-dedup", is_flag=True, help="Skip deduplication.")
-@click.option("--no-near", is_flag=True, help="Exact duplicates only (no MinHash/LSH).")
-@click.option("--near-threshold", type=float, default=0.8, show_default=True,
-              help="Estimated Jaccard similarity (5-char shingles) that makes a near duplicate.")
-@click.option("--against", multiple=True, metavar="NAME:PATH[:FIELD]",
-              help="Evaluation set to decontaminate against (repeatable; default: every "
-                   "benchmark 'sciglm eval' knows, from $SCIGLM_DATA).")
-@click.option("--no-decontam", is_flag=True, help="Skip decontamination.")
-@click.option("--ngram", type=int, default=13, show_default=True, help="n-gram size for overlap.")
-@click.option("--decontam-field", "decontam_fields", multiple=True,
-              help="Record fields checked for overlap (default: question; add response too).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
-def filter_cmd(inputs: tuple[str, ...], output: str, rejected: str | None,
-               report_path: str | None, keep_unverified: bool, rule_spec: str, min_chars: int,
-               max_chars: int, classifier_dir: str | None, min_score: float,
-               max_classifier_drop: float, allow_classifier_drop: bool, no_dedup: bool,
-               no_near: bool, near_threshold: float, against: tuple[str, ...],
-               no_decontam: bool, ngram: int, decontam_fields: tuple[str, ...],
-               as_json: bool) -> None:
+@click_options(FilterConfig)
+def filter_cmd(inputs: tuple[str, ...], **values: Any) -> None:
     """Keep the good annotations: verified, rule-clean, classifier-approved, unique, and
     free of evaluation-set overlap. Every dropped record goes to --rejected with its reason.
 
@@ -107,47 +66,33 @@ def filter_cmd(inputs: tuple[str, ...], output: str, rejected: str | None,
     """
     from sciglm.data.annotated import iter_annotated
     from sciglm.data.decontam import NgramIndex
-    from sciglm.data.dedup import DedupConfig
-    from sciglm.data.pipeline import FilterConfig, run_filter
-    from sciglm.data.rules import RuleConfig, parse_rules
+    from sciglm.data.pipeline import run_filter
     from sciglm.io.jsonl import write_jsonl
 
-    if not 0 < near_threshold <= 1:
-        raise SciglmError(f"--near-threshold must be in (0, 1], got {near_threshold}")
-    if classifier_dir:
+    config = from_values(FilterConfig, values)
+    output = config.output
+    if config.classifier_dir:
         from sciglm.classifier.base import read_meta
 
-        read_meta(classifier_dir)  # a bad folder fails before any work
-    eval_sets = eval_sets_from_options(against, no_decontam)
+        read_meta(config.classifier_dir)  # a bad folder fails before any work
+    eval_sets = eval_sets_from_options(config.against, config.no_decontam)
     # built up front, so a missing or malformed evaluation file stops before any work
-    index = NgramIndex(eval_sets, n=ngram) if eval_sets else None
-    config = FilterConfig(
-        verified_only=not keep_unverified,
-        rules=parse_rules(rule_spec),
-        rule_config=RuleConfig(min_chars=min_chars, max_chars=max_chars),
-        classifier=classifier_dir,
-        min_score=min_score,
-        max_classifier_drop=None if allow_classifier_drop else max_classifier_drop,
-        dedup=None if no_dedup else DedupConfig(near=not no_near, threshold=near_threshold),
-        eval_sets=eval_sets,
-        ngram=ngram,
-        index=index,
-        decontam_fields=tuple(decontam_fields) or ("question",),
-    )
+    index = NgramIndex(eval_sets, n=config.ngram) if eval_sets else None
+    steps = config.steps(index)
     started = time.monotonic()
     items = []
     for path in inputs:
         items.extend(iter_annotated(path))
     dropped: list[dict[str, Any]] = []
-    kept, report = run_filter(items, config, dropped.append, progress=progress_bar)
-    rejected = rejected or str(sidecar(output, "rejected.jsonl"))
+    kept, report = run_filter(items, steps, dropped.append, progress=progress_bar)
+    rejected = config.rejected or str(sidecar(output, "rejected.jsonl"))
     write_jsonl(output, [item.record for item in kept])
     write_jsonl(rejected, dropped)
     data = {"inputs": list(inputs), "output": output, "rejected": rejected,
             "seconds": round(time.monotonic() - started, 2), **report.to_dict()}
-    report_file = Path(report_path) if report_path else sidecar(output, "filter.json")
+    report_file = Path(config.report_path) if config.report_path else sidecar(output, "filter.json")
     report_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    if as_json:
+    if config.as_json:
         print_json(data)
         return
     show_report(data)

@@ -12,6 +12,8 @@ from typing import Any
 import click
 
 from sciglm.cli.common import console, print_json, print_table, progress_bar
+from sciglm.config import click_options, from_values
+from sciglm.data.mix_config import MixConfig
 from sciglm.errors import SciglmError
 
 
@@ -58,29 +60,8 @@ def _lengths(values: list[int]) -> dict[str, int]:
 
 
 @click.command()
-@click.option("--input", "input_specs", multiple=True, required=True, metavar="[SUBJECT=]PATH",
-              help="Filtered records of one subject (repeatable; a subject may repeat); a bare "
-                   "PATH uses each record's own 'subject' field. 'sciinstruct' (or "
-                   "'hf:zd21/SciInstruct', 'sciinstruct:cn_math') or a released .json file adds "
-                   "the released SciInstruct, subject from the file name.")
-@click.option("--weights", default=None, metavar="S=W,...",
-              help="Per-subject multipliers: 2 = every example twice, 0.5 = a random half.")
-@click.option("--general", "general_path", type=click.Path(dir_okay=False),
-              help="General-domain data ({content,summary}, {instruction,output}, ...).")
-@click.option("--general-ratio", type=float, default=0.0, show_default=True,
-              help="General examples per science example.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Sampling and shuffle seed.")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="Folder for train.jsonl, dataset/, data_card.md, PNGs and mix.json.")
-@click.option("--no-dedup", is_flag=True, help="Skip the cross-input deduplication.")
-@click.option("--against", multiple=True, metavar="NAME:PATH[:FIELD]",
-              help="Evaluation sets for the final decontamination (default: as in sciglm filter).")
-@click.option("--no-decontam", is_flag=True, help="Skip the final decontamination.")
-@click.option("--ngram", type=int, default=13, show_default=True, help="n-gram size for overlap.")
-@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON on stdout.")
-def mix(input_specs: tuple[str, ...], weights: str | None, general_path: str | None,
-        general_ratio: float, seed: int, output: str, no_dedup: bool, against: tuple[str, ...],
-        no_decontam: bool, ngram: int, as_json: bool) -> None:
+@click_options(MixConfig)
+def mix(**values: Any) -> None:
     """Mix filtered subjects into one training set in the SciInstruct format.
 
     Duplicates across inputs and any question overlapping an evaluation set are dropped again
@@ -106,38 +87,36 @@ def mix(input_specs: tuple[str, ...], weights: str | None, general_path: str | N
         row_from_record,
     )
     from sciglm.data.mix import mix as do_mix
-    from sciglm.data.pipeline import FilterConfig, run_filter
+    from sciglm.data.pipeline import FilterSteps, run_filter
     from sciglm.io.jsonl import write_jsonl
 
-    out = Path(output)
+    config = from_values(MixConfig, values)
+    out = Path(config.output)
     pairs, released = [], []
-    for subject, spec in _inputs(input_specs):
+    for subject, spec in _inputs(config.input_specs):
         expanded, provenance = expand_input(subject, spec, out / "inputs")
         pairs += expanded
         released += [provenance] if provenance else []
-    weight_map = parse_weights(weights)
-    if general_ratio < 0 or (general_ratio and not general_path):
-        raise SciglmError("--general-ratio needs --general and must be >= 0")
+    weight_map = parse_weights(config.weights)
     for _, path in pairs:
         load_rows(path, "check")  # every input is well-formed before any work
-    general = load_general(general_path) if general_path else None
+    general = load_general(config.general_path) if config.general_path else None
     items = []
     subject_of: dict[int, str] = {}
     for subject, path in pairs:
         for item in iter_annotated(path):
             subject_of[id(item)] = subject or item.subject or Path(path).stem
             items.append(item)
-    eval_sets = eval_sets_from_options(against, no_decontam)
-    index = NgramIndex(eval_sets, n=ngram) if eval_sets else None
-    config = FilterConfig(verified_only=False, rules=[], dedup=None if no_dedup else DedupConfig(),
-                          eval_sets=eval_sets, ngram=ngram, index=index)
+    eval_sets = eval_sets_from_options(config.against, config.no_decontam)
+    index = NgramIndex(eval_sets, n=config.ngram) if eval_sets else None
+    steps = FilterSteps(dedup=None if config.no_dedup else DedupConfig(), decontam=index)
     dropped: list[dict[str, Any]] = []
-    kept, report = run_filter(items, config, dropped.append, progress=progress_bar)
+    kept, report = run_filter(items, steps, dropped.append, progress=progress_bar)
     by_subject: dict[str, list] = {subject_of[id(item)]: [] for item in items}
     for item in kept:
         by_subject[subject_of[id(item)]].append(row_from_record(item.record, subject_of[id(item)],
                                                                 Path(item.path).stem))
-    result = do_mix(by_subject, weight_map, general, general_ratio, seed)
+    result = do_mix(by_subject, weight_map, general, config.general_ratio, config.seed)
 
     out.mkdir(parents=True, exist_ok=True)
     write_jsonl(out / "train.jsonl", [{"content": r.content, "summary": r.summary}
@@ -156,7 +135,8 @@ def mix(input_specs: tuple[str, ...], weights: str | None, general_path: str | N
     mixed = report.to_dict()
     stats = {
         "command": "sciglm " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
-        "seed": seed, "total": len(result.rows), "counts": table, "released_inputs": released,
+        "seed": config.seed, "total": len(result.rows), "counts": table,
+        "released_inputs": released,
         "available": result.available, "selected": result.selected,
         "weights": {s: weight_map.get(s, 1.0) for s in by_subject},
         "lengths": {"content": _lengths([len(r.content) for r in result.rows]),
@@ -169,7 +149,7 @@ def mix(input_specs: tuple[str, ...], weights: str | None, general_path: str | N
     }
     (out / "mix.json").write_text(json.dumps(stats, indent=2, ensure_ascii=False) + "\n")
     (out / "data_card.md").write_text(render(stats), encoding="utf-8")
-    if as_json:
+    if config.as_json:
         print_json({k: v for k, v in stats.items() if k not in ("dedup_clusters",
                                                               "decontamination_hits")})
         return

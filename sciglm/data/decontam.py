@@ -24,6 +24,8 @@ from sciglm.io.jsonl import iter_jsonl
 #: Question fields tried in order when an evaluation file does not name one.
 QUESTION_FIELDS = ("question", "problem", "Question", "problem_text", "statement", "content",
                    "prompt", "input")
+#: The n-gram size of the overlap check unless another is given.
+DEFAULT_NGRAM = 13
 
 class _EvalSetPaths(Mapping[str, str]):
     """Registered benchmark → its scored file in the mirror layout, read from the benchmark
@@ -151,14 +153,15 @@ def gram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
 class NgramIndex:
     """All ``n``-grams of a collection of evaluation sets, ready for overlap queries."""
 
-    def __init__(self, eval_sets: Sequence[EvalSet], n: int = 13, min_tokens: int = 8,
-                 vocab: Vocabulary | None = None) -> None:
+    def __init__(self, eval_sets: Sequence[EvalSet], n: int = DEFAULT_NGRAM,
+                 min_tokens: int = 8, vocab: Vocabulary | None = None) -> None:
         if n < 1:
             raise SciglmError(f"n-gram size must be at least 1, got {n}")
         self.n = n
         self.min_tokens = min_tokens
         self.vocab = vocab or Vocabulary()
         self.names = [s.name for s in eval_sets]
+        self.paths = {s.name: s.path for s in eval_sets}
         self.sizes: dict[str, int] = {}
         hashes: list[np.ndarray] = []
         owners: list[np.ndarray] = []

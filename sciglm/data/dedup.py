@@ -6,16 +6,18 @@ the id of the record it duplicates and the estimated Jaccard similarity.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+from typing import TYPE_CHECKING, Any
 
 from sciglm.data.text import normalize
+
+if TYPE_CHECKING:  # datasketch loads scipy (about a second): imported where it is used
+    from datasketch import MinHash, MinHashLSH
 
 
 @dataclass
@@ -69,6 +71,8 @@ def shingles(text: str, k: int, max_chars: int) -> set[bytes]:
 
 def _permutations(num_perm: int, seed: int) -> tuple:
     """The random permutations of a (num_perm, seed) pair, made once and shared."""
+    from datasketch import MinHash
+
     key = (num_perm, seed)
     if key not in _PERMUTATIONS:
         _PERMUTATIONS[key] = MinHash(num_perm=num_perm, seed=seed).permutations
@@ -76,14 +80,22 @@ def _permutations(num_perm: int, seed: int) -> tuple:
 
 
 _PERMUTATIONS: dict[tuple[int, int], tuple] = {}
-# datasketch >= 2.0 wants the scheme named when permutations are passed in.
-_SCHEME = ({"scheme": "affine32"} if "scheme" in inspect.signature(MinHash).parameters else {})
+
+
+@functools.cache
+def _scheme() -> dict[str, Any]:
+    """datasketch >= 2.0 wants the scheme named when permutations are passed in."""
+    from datasketch import MinHash
+
+    return {"scheme": "affine32"} if "scheme" in inspect.signature(MinHash).parameters else {}
 
 
 def minhash(text: str, config: DedupConfig) -> MinHash:
     """The MinHash signature of a text's shingles (crc32 keeps hashing fast and stable)."""
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_hash32,
-                 permutations=_permutations(config.num_perm, config.seed), **_SCHEME)
+                 permutations=_permutations(config.num_perm, config.seed), **_scheme())
     mh.update_batch(list(shingles(text, config.shingle, config.max_chars)))
     return mh
 
@@ -91,6 +103,8 @@ def minhash(text: str, config: DedupConfig) -> MinHash:
 def deduplicate(texts: Sequence[str], config: DedupConfig | None = None,
                 advance: Callable[[int], None] | None = None) -> DedupResult:
     """Find exact and near duplicates among ``texts``; earlier texts win."""
+    from datasketch import MinHashLSH
+
     config = config or DedupConfig()
     kept: list[int] = []
     duplicates: list[Duplicate] = []
@@ -124,6 +138,8 @@ def deduplicate(texts: Sequence[str], config: DedupConfig | None = None,
 def _best_match(lsh: MinHashLSH, mh: MinHash, signatures: dict[int, MinHash],
                 threshold: float) -> tuple[int, float] | None:
     """The earliest kept candidate whose estimated Jaccard reaches the threshold."""
+    import numpy as np
+
     best: tuple[int, float] | None = None
     for key in lsh.query(mh):
         index = int(key)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sciglm.data.mix_config import MixConfig
 from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import iter_jsonl
 
@@ -111,8 +112,9 @@ def weighted(rows: list[MixRow], weight: float, rng: random.Random) -> list[MixR
 
 
 def mix(by_subject: dict[str, list[MixRow]], weights: dict[str, float],
-        general: list[MixRow] | None = None, general_ratio: float = 0.0,
-        seed: int = 0) -> MixResult:
+        general: list[MixRow] | None = None,
+        general_ratio: float = MixConfig.general_ratio,
+        seed: int = MixConfig.seed) -> MixResult:
     """Weight each subject, add ``general_ratio`` × (science rows) general rows, shuffle."""
     unknown = set(weights) - set(by_subject)
     if unknown:

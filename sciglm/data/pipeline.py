@@ -15,33 +15,40 @@ from typing import Any
 
 from sciglm.data import rules as rules_mod
 from sciglm.data.annotated import Annotated, rejected_record
-from sciglm.data.decontam import EvalSet, NgramIndex
+from sciglm.data.decontam import NgramIndex
 from sciglm.data.dedup import DedupConfig, deduplicate
 from sciglm.errors import SciglmError
 from sciglm.progress import ProgressFactory, no_progress
 
 Reject = Callable[[dict[str, Any]], None]
-
-
+#: The record fields checked for overlap with the evaluation sets unless others are named.
+DECONTAM_FIELDS = ("question",)
 
 
 @dataclass
-class FilterConfig:
-    """What ``sciglm filter`` does; every step can be turned off."""
+class ClassifierStep:
+    """Score records with a saved classifier and keep those above ``min_score``; stop when
+    more than ``max_drop`` of the verified-correct records would go (``None``: never stop)."""
 
-    verified_only: bool = True
-    rules: list[str] = field(default_factory=lambda: list(rules_mod.RULES))
+    folder: str
+    min_score: float
+    max_drop: float | None
+
+
+@dataclass
+class FilterSteps:
+    """The steps of one run of the chain; a step left at its default is skipped. ``sciglm
+    filter`` builds them from its config (:meth:`sciglm.data.filter_config.FilterConfig.steps`),
+    ``sciglm mix`` for its final check."""
+
+    verified_only: bool = False
+    rules: list[str] = field(default_factory=list)
     rule_config: rules_mod.RuleConfig = field(default_factory=rules_mod.RuleConfig)
-    classifier: str | None = None
-    min_score: float = 0.0
-    #: Stop when the classifier would drop more than this share of the verified-correct
-    #: records (``None``: never stop).
-    max_classifier_drop: float | None = 0.5
-    dedup: DedupConfig | None = field(default_factory=DedupConfig)
-    eval_sets: list[EvalSet] = field(default_factory=list)
-    ngram: int = 13
-    decontam_fields: tuple[str, ...] = ("question",)
-    index: NgramIndex | None = None  # a prebuilt index of ``eval_sets`` (built when None)
+    classifier: ClassifierStep | None = None
+    dedup: DedupConfig | None = None
+    #: The evaluation sets' n-grams to decontaminate against.
+    decontam: NgramIndex | None = None
+    decontam_fields: tuple[str, ...] = DECONTAM_FIELDS
 
 
 @dataclass
@@ -97,7 +104,7 @@ def step_verified(items: list[Annotated], report: FilterReport, reject: Reject) 
     return kept
 
 
-def step_rules(items: list[Annotated], config: FilterConfig, report: FilterReport,
+def step_rules(items: list[Annotated], config: FilterSteps, report: FilterReport,
                reject: Reject, progress: ProgressFactory) -> list[Annotated]:
     """Drop responses that a rule filter rejects."""
     step = StepReport("rules", len(items))
@@ -131,20 +138,20 @@ def classifier_shares(items: list[Annotated], kept_ids: set[int]) -> dict[str, d
     return dict(sorted(out.items(), key=lambda kv: (kv[0] == "all", kv[0])))
 
 
-def step_classifier(items: list[Annotated], config: FilterConfig, report: FilterReport,
+def step_classifier(items: list[Annotated], config: ClassifierStep, report: FilterReport,
                     reject: Reject, progress: ProgressFactory) -> list[Annotated]:
     """Score question+response with the saved classifier; keep scores above ``min_score``.
 
-    Before dropping anything, stop with an error when more than ``max_classifier_drop`` of the
+    Before dropping anything, stop with an error when more than ``max_drop`` of the
     verified-correct records would go: a classifier that empties a set is a broken classifier.
     """
     from sciglm.classifier.base import load_classifier, quality_text
 
-    classifier, meta = load_classifier(config.classifier)
-    info: dict[str, Any] = {"folder": str(config.classifier), "kind": meta["kind"],
+    classifier, meta = load_classifier(config.folder)
+    info: dict[str, Any] = {"folder": str(config.folder), "kind": meta["kind"],
                             "sciglm_version": meta.get("sciglm_version"),
                             "min_score": config.min_score,
-                            "max_drop": config.max_classifier_drop}
+                            "max_drop": config.max_drop}
     report.info["classifier"] = info
     step = StepReport("classifier", len(items))
     report.steps.append(step)
@@ -155,14 +162,14 @@ def step_classifier(items: list[Annotated], config: FilterConfig, report: Filter
               if score > config.min_score}
     info["kept_share"] = shares = classifier_shares(items, passed)
     total = shares.get("all")
-    if (config.max_classifier_drop is not None and total
-            and 1 - total["share"] > config.max_classifier_drop):
+    if (config.max_drop is not None and total
+            and 1 - total["share"] > config.max_drop):
         worst = ", ".join(f"{name} {1 - row['share']:.0%}" for name, row in shares.items()
                           if name != "all")
         raise SciglmError(
-            f"classifier {config.classifier} would drop {1 - total['share']:.0%} of the "
+            f"classifier {config.folder} would drop {1 - total['share']:.0%} of the "
             f"verified-correct records ({total['in'] - total['kept']} of {total['in']}; {worst}), "
-            f"more than the allowed {config.max_classifier_drop:.0%}: check it with 'sciglm "
+            f"more than the allowed {config.max_drop:.0%}: check it with 'sciglm "
             "classifier eval', lower --min-score, or raise --max-classifier-drop to go on")
     kept = []
     for item, score in zip(items, scores, strict=True):
@@ -192,21 +199,19 @@ def step_dedup(items: list[Annotated], config: DedupConfig, report: FilterReport
     return [items[i] for i in result.kept]
 
 
-def step_decontam(items: list[Annotated], config: FilterConfig, report: FilterReport,
-                  reject: Reject, progress: ProgressFactory,
-                  index: NgramIndex | None = None) -> list[Annotated]:
+def step_decontam(items: list[Annotated], index: NgramIndex, fields: tuple[str, ...],
+                  report: FilterReport, reject: Reject,
+                  progress: ProgressFactory) -> list[Annotated]:
     """Drop records whose question (or other named fields) shares an n-gram with an eval set."""
-    index = index or NgramIndex(config.eval_sets, n=config.ngram)
-    report.info["decontamination"] = {"n": index.n, "fields": list(config.decontam_fields),
-                                      "eval_sets": index.sizes,
-                                      "paths": {s.name: s.path for s in config.eval_sets}}
+    report.info["decontamination"] = {"n": index.n, "fields": list(fields),
+                                      "eval_sets": index.sizes, "paths": index.paths}
     step = StepReport("decontam", len(items))
     report.steps.append(step)
     kept = []
     with progress("decontaminate", len(items)) as bar:
         for item in items:
             hit = None
-            for name in config.decontam_fields:
+            for name in fields:
                 value = item.record.get(name)
                 if isinstance(value, str):
                     hit = index.check([value])[0]
@@ -224,7 +229,7 @@ def step_decontam(items: list[Annotated], config: FilterConfig, report: FilterRe
     return kept
 
 
-def run_filter(items: list[Annotated], config: FilterConfig, reject: Reject,
+def run_filter(items: list[Annotated], config: FilterSteps, reject: Reject,
                progress: ProgressFactory = no_progress) -> tuple[list[Annotated], FilterReport]:
     """Run every enabled step in order; return the survivors and the report."""
     report = FilterReport()
@@ -234,13 +239,15 @@ def run_filter(items: list[Annotated], config: FilterConfig, reject: Reject,
         steps.append(lambda xs: step_verified(xs, report, reject))
     if config.rules:
         steps.append(lambda xs: step_rules(xs, config, report, reject, progress))
-    if config.classifier:
-        steps.append(lambda xs: step_classifier(xs, config, report, reject, progress))
+    if config.classifier is not None:
+        classifier = config.classifier
+        steps.append(lambda xs: step_classifier(xs, classifier, report, reject, progress))
     if config.dedup is not None:
         dedup = config.dedup
         steps.append(lambda xs: step_dedup(xs, dedup, report, reject, progress))
-    if config.eval_sets:
-        steps.append(lambda xs: step_decontam(xs, config, report, reject, progress, config.index))
+    if config.decontam is not None:
+        index, fields = config.decontam, config.decontam_fields
+        steps.append(lambda xs: step_decontam(xs, index, fields, report, reject, progress))
     for step in steps:
         started = time.perf_counter()
         items = step(items)

@@ -12,9 +12,6 @@ import click
 from sciglm.cli.main import cli
 from sciglm.config import ConfigOption, cli_fields, click_options, option
 
-#: Commands whose options are converted on other branches; the lead empties this after merging
-#: them. A name here exempts that command and everything under it.
-PENDING = {"questions", "filter", "mix"}
 #: click's own options, not a command's settings.
 CLICK_OWN = {"--help", "--version"}
 
@@ -27,8 +24,7 @@ def walk(command: click.Command, path: tuple[str, ...]) -> Iterator[tuple[str, c
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             assert sub is not None, f"{' '.join(path)} lists {name!r} but cannot load it"
-            if name not in PENDING:
-                yield from walk(sub, (*path, name))
+            yield from walk(sub, (*path, name))
 
 
 def hand_written(command: click.Command) -> list[str]:
@@ -50,12 +46,6 @@ def test_every_option_is_a_config_field() -> None:
     offenders = {path: bad for path, command in commands.items()
                  if (bad := hand_written(command))}
     assert offenders == {}
-
-
-def test_pending_names_commands_that_exist() -> None:
-    """A name left in PENDING after its command is renamed or gone would exempt nothing."""
-    ctx = click.Context(cli, info_name="sciglm")
-    assert PENDING <= set(cli.list_commands(ctx))
 
 
 @dataclass
