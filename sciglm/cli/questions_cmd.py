@@ -28,7 +28,7 @@ def questions(**values: Any) -> None:
       sciglm questions --source gsm8k --limit 5
       sciglm questions --source scibench --subject physics --jsonl
       sciglm questions --source gsm8k:mirror/gsm8k/test.jsonl --limit 5
-      sciglm questions --source mine.csv --subject physics \
+      sciglm questions --source mine.csv --subject physics \\
         --field question=text --field reference=ans
     """
     config = from_values(QuestionsConfig, values)

@@ -22,7 +22,7 @@ class QuestionsConfig:
     fields: tuple[str, ...] = option((), "Column mapping for plain files, e.g. --field "
                                      "question=problem.", flag="--field", multiple=True,
                                      metavar="OURS=THEIRS")
-    limit: int | None = option(None, "Show at most this many questions.")
+    limit: int | None = option(None, "Show at most this many questions.", min=0)
     as_jsonl: bool = option(False, "Print questions as JSONL on stdout.", flag="--jsonl")
 
     def mapping(self) -> dict[str, str]:
