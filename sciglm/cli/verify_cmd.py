@@ -114,7 +114,7 @@ def verify(input_path: str, **values: object) -> None:
         if pool is None:
             pool = VerifierPool(min(workers, max(1, len(items))), config.timeout,
                                 config.memory_mb, warm=False, fork_first=True)
-        futures = [pool.submit(item) for item in items]
+        futures = [pool.submit(item) for item in items]  # the workers check while rich loads
         from sciglm.cli.common import console, print_json, print_table, progress_bar
 
         sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
