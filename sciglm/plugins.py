@@ -52,9 +52,20 @@ def _allowed() -> set[str] | None:
     return {name.strip() for name in value.split(",") if name.strip()}
 
 
-def _load_entry_point(ep: EntryPoint) -> None:
-    dist = ep.dist.name if ep.dist else "?"
-    version = ep.dist.version if ep.dist else "?"
+def _distribution(ep: EntryPoint, known: dict[int, tuple[str, str]]) -> tuple[str, str]:
+    """Name and version of the distribution ``ep`` comes from; ``known`` keeps each
+    distribution's metadata, read once (parsing it is most of the cost of loading a plugin)."""
+    if ep.dist is None:
+        return "?", "?"
+    key = id(ep.dist)
+    if key not in known:
+        metadata = ep.dist.metadata
+        known[key] = (metadata["Name"], metadata["Version"])
+    return known[key]
+
+
+def _load_entry_point(ep: EntryPoint, known: dict[int, tuple[str, str]]) -> None:
+    dist, version = _distribution(ep, known)
     try:
         module = ep.load()
         if pm.get_plugin(ep.name) is None and not pm.is_registered(module):
@@ -75,9 +86,11 @@ def load_plugins() -> None:
         return
     _entry_points_loaded = True
     allowed = _allowed()
-    for ep in entry_points(group=GROUP):
+    found = entry_points(group=GROUP)  # keeps the distributions that ``known`` names alive
+    known: dict[int, tuple[str, str]] = {}
+    for ep in found:
         if allowed is not None and ep.name not in allowed:
             continue
         if ep.name in loaded:
             continue
-        _load_entry_point(ep)
+        _load_entry_point(ep, known)

@@ -12,18 +12,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
-
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sciglm.console import console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 class Reporter(Protocol):
@@ -94,6 +88,15 @@ def progress_bar(description: str, total: int | None) -> Iterator[Reporter]:
     if not console.is_terminal:
         yield PlainProgress(description, total)
         return
+    from rich.progress import (  # only here: pipes and logs need none of it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = [
         TextColumn("[bold]{task.description}"),
         BarColumn(),

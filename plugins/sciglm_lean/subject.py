@@ -3,18 +3,20 @@ comparator in a sandbox before they are ``true`` (LeanDojo records: never ``true
 
 Inside ``sciglm verify`` each verifier worker process keeps one :class:`LeanChecker` (one REPL
 with the header loaded once) for its whole life; the REPL runs under its own memory limit
-and per-proof timeout, and dies with the worker.
+and per-proof timeout, and dies with the worker. Registering the subject imports only this
+module and the prompts; the checker, the screen and the REPL client load on first use.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sciglm.records import Message, Question, Verdict, VerifyItem
 from sciglm.subject import Subject
 from sciglm_lean import prompts
-from sciglm_lean.checker import LeanChecker
-from sciglm_lean.compose import extract_code
-from sciglm_lean.config import LeanConfig
-from sciglm_lean.dojo import DojoTheorem, check_with_dojo
+
+if TYPE_CHECKING:
+    from sciglm_lean.checker import LeanChecker
 
 
 class LeanSubject(Subject):
@@ -31,13 +33,22 @@ class LeanSubject(Subject):
     def __init__(self) -> None:
         self._checker: LeanChecker | None = None
 
+    def warmup(self) -> None:
+        """Import the checker, the screen and the REPL client once per worker (no REPL yet)."""
+        from sciglm_lean import checker, dojo  # noqa: F401 - imported for the workers to share
+
     def checker(self) -> LeanChecker:
         """This process's checker (created on first use, never in the fork server)."""
         if self._checker is None:
+            from sciglm_lean.checker import LeanChecker
+            from sciglm_lean.config import LeanConfig
+
             self._checker = LeanChecker(LeanConfig.from_env())
         return self._checker
 
     def extract_answer(self, response: str, item: VerifyItem | None = None) -> str | None:
+        from sciglm_lean.compose import extract_code
+
         code = extract_code(response)
         return code or None
 
@@ -45,6 +56,8 @@ class LeanSubject(Subject):
         statement = item.extra.get("statement") or item.reference or item.question
         header = item.extra.get("header")
         if not statement:
+            from sciglm_lean.dojo import DojoTheorem, check_with_dojo
+
             theorem = DojoTheorem.from_record(item.extra)
             if theorem is not None:
                 return check_with_dojo(

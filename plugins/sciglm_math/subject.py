@@ -1,92 +1,13 @@
-"""The ``math`` subject: find the final answer, then decide equivalence cheaply first.
+"""The ``math`` subject: what it is called and how long a check may take, cheap to import.
 
-Order of decisions for one record:
-
-1. multiple choice (the record has ``choices`` or the reference is a letter): compare letters;
-2. guards (:mod:`sciglm_math.guard`): over-long, deeply nested or tower answers → undecided;
-3. normalized text equal → correct;
-4. both sides plain numbers (thousands separators, decimals, ``a/b``, ``\\frac{a}{b}``,
-   percent) → compared exactly as fractions, no sympy;
-5. both sides constant LaTeX (``2\\sqrt{3}``, ``\\frac{\\pi}{4}``, tuples/sets/intervals of
-   those) → compared as floats (:mod:`sciglm_math.numeric`); a number against a matrix, a
-   tuple or an expression in a variable → wrong;
-6. otherwise math-verify on its LaTeX path (:mod:`sciglm_math.symbolic`).
+Registering it imports nothing else of the plugin; the work (:mod:`sciglm_math.check`, and
+through it sympy and math-verify) is imported on the first check, inside a verifier worker.
 """
 
 from __future__ import annotations
 
-import re
-
-from sciglm.answers import extract
 from sciglm.records import Verdict, VerifyItem
 from sciglm.subject import Subject
-from sciglm_math import guard, numeric, symbolic
-from sciglm_math.normalize import (
-    Number,
-    normalize,
-    numbers_equal,
-    parse_number,
-    same_but_spacing,
-    strip_assignment,
-    strip_word_unit,
-)
-
-LETTERS = "ABCDEFGHIJ"
-MAX_SHOWN = 300  # characters of a predicted answer echoed back in the verdict
-_LETTER = re.compile(r"^\(?([A-J])\)?$")
-
-
-def _shown(text: str | None) -> str | None:
-    if text is None or len(text) <= MAX_SHOWN:
-        return text
-    return text[:MAX_SHOWN] + f"… ({len(text)} characters)"
-
-
-def reference_answer(reference: str) -> str:
-    r"""The answer inside a reference that is a whole solution (``\boxed{}``, ``####``, "The
-    final answer is …"), found as in a response; a plain answer as it is."""
-    reference = reference.strip()
-    if "\\boxed" in reference or "\\fbox" in reference or "####" in reference:
-        return extract.stated_answer(reference) or reference
-    stated = extract.stated_sentence(reference)
-    if stated and (stated[2] or len(reference) > MAX_SHOWN):
-        return extract.answer_in_sentence(stated[0]) or reference
-    return reference
-
-
-def as_letter(text: str) -> str | None:
-    r"""``C``, ``(C)``, ``\text{(C)}``, ``$C$`` → ``C``; anything else → ``None``."""
-    cleaned = normalize(text)
-    return match.group(1) if (match := _LETTER.match(cleaned)) else None
-
-
-def _number(text: str) -> Number | None:
-    return parse_number(text) or parse_number(strip_word_unit(text))
-
-
-def same_answer(reference: str, answer: str) -> bool | None:
-    """The fast paths: ``True``/``False`` when they can decide, ``None`` to go symbolic."""
-    ref, ans = normalize(reference), normalize(answer)
-    if ref == ans:
-        return True
-    if "=" not in ref:
-        ans = strip_assignment(ans)
-    if "=" not in ans:
-        ref = strip_assignment(ref)
-    if ref == ans or same_but_spacing(ref, ans):
-        return True
-    ref_number, ans_number = _number(ref), _number(ans)
-    if ref_number is not None and ans_number is not None:
-        return numbers_equal(ref_number, ans_number)
-    ref_value, ans_value = numeric.evaluate(ref), numeric.evaluate(ans)
-    if ref_value is not None and ans_value is not None:
-        return numeric.equal(ref_value, ans_value)
-    # a number against a matrix, an interval, a polynomial: different without asking sympy
-    if ref_value is not None and ref_value.kind == "":
-        return False if numeric.clearly_not_a_number(ans, ans_value) else None
-    if ans_value is not None and ans_value.kind == "":
-        return False if numeric.clearly_not_a_number(ref, ref_value) else None
-    return None
 
 
 class MathSubject(Subject):
@@ -97,67 +18,24 @@ class MathSubject(Subject):
     default_timeout = 10.0
 
     def warmup(self) -> None:
-        symbolic.warmup()
+        """Import the checking code and let math-verify and sympy prepare, once per worker."""
+        from sciglm_math import check
 
-    # -- answers ---------------------------------------------------------------------------
+        check.warmup()
+
     def extract_answer(self, response: str, item: VerifyItem | None = None) -> str | None:
         """The answer a reader would take (:func:`sciglm.answers.extract.stated_answer`)."""
-        answer = extract.stated_answer(response)
-        return answer.strip().strip("$").strip() if answer else None
+        from sciglm_math import check
 
-    def _reference_letter(self, reference: str, choices: list[str] | None) -> str | None:
-        letter = as_letter(reference)
-        if letter or not choices:
-            return letter
-        for index, choice in enumerate(choices[: len(LETTERS)]):
-            if same_answer(str(choice), reference):
-                return LETTERS[index]
-        return None
-
-    def _verify_choice(self, item: VerifyItem, expected: str) -> Verdict:
-        choices = item.choices or []
-        letter = extract.choice_letter(item.response, max(len(choices), 4) if choices else 10)
-        if letter is None and choices:
-            answer = self.extract_answer(item.response, item)
-            if answer is not None and guard.refuse(answer) is None:
-                for index, choice in enumerate(choices[: len(LETTERS)]):
-                    if same_answer(str(choice), answer):
-                        letter = LETTERS[index]
-                        break
-        if letter is None:
-            reason = "no choice letter found in the response"
-            return Verdict(False, None, reason, {"method": "choice"})
-        correct = letter == expected
-        reason = "same choice" if correct else f"chose {letter}, reference is {expected}"
-        return Verdict(correct, letter, reason, {"method": "choice"})
+        return check.extract_answer(response)
 
     def verify(self, item: VerifyItem) -> Verdict:
-        if not item.reference or not item.reference.strip():
-            return Verdict(None, None, "record has no reference answer")
-        for side, text in (("reference", item.reference), ("response", item.response)):
-            refusal = extract.refusal(text)
-            if refusal:
-                return Verdict(None, None, f"{side}: {refusal}", {"method": "guard"})
-        reference = reference_answer(item.reference)
-        expected = self._reference_letter(reference, item.choices)
-        if expected is not None:
-            return self._verify_choice(item, expected)
-        answer = self.extract_answer(item.response, item)
-        if answer is None:
-            reason = "no final answer found in the response (digits inside words are not answers)"
-            return Verdict(False, None, reason)
-        return self.compare(reference, answer)
+        from sciglm_math import check
+
+        return check.verify(item)
 
     def compare(self, reference: str, answer: str) -> Verdict:
         """Judge one extracted ``answer`` against one ``reference`` answer."""
-        shown = _shown(answer)
-        for side, text in (("reference", reference), ("answer", answer)):
-            refusal = guard.refuse(text)
-            if refusal:
-                return Verdict(None, shown, f"{side}: {refusal}", {"method": "guard"})
-        fast = same_answer(reference, answer)
-        if fast is not None:
-            reason = "same answer" if fast else "different numbers"
-            return Verdict(fast, shown, reason, {"method": "fast"})
-        outcome = symbolic.compare(reference, answer)
-        return Verdict(outcome.equal, shown, outcome.reason, {"method": "math-verify"})
+        from sciglm_math import check
+
+        return check.compare(reference, answer)

@@ -1,13 +1,14 @@
 """The built-in ``physics`` subject: numbers with units, choice letters and true/false answers.
 
 Registered through the entry point ``physics = "sciglm_physics"`` exactly like a third-party plugin.
+Registering imports nothing heavy: the checking code (:mod:`sciglm.answers.science`, pint,
+math-verify) is imported on the first check, inside a verifier worker.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sciglm.answers.science import stated_answer, verify_scientific
 from sciglm.hookspecs import hookimpl
 from sciglm.records import Verdict, VerifyItem
 from sciglm.subject import Subject
@@ -28,16 +29,22 @@ class QuantitySubject(Subject):
     default_timeout = 5.0
 
     def warmup(self) -> None:
-        """Build the pint registry and import math-verify once per worker."""
+        """Import the checking code, build the pint registry and import math-verify once per
+        worker."""
+        from sciglm.answers import science  # noqa: F401 - the checking code itself
         from sciglm.answers.quantity import registry
 
         registry()
         import math_verify  # noqa: F401
 
     def extract_answer(self, response: str, item: VerifyItem | None = None) -> str | None:
+        from sciglm.answers.science import stated_answer
+
         return stated_answer(response)
 
     def verify(self, item: VerifyItem) -> Verdict:
+        from sciglm.answers.science import verify_scientific
+
         return verify_scientific(item, self.rel_tol)
 
 

@@ -3,7 +3,8 @@ the built-in benchmarks of ``sciglm eval``.
 
 Registered through the entry point ``sources = "sciglm_sources"``; each loader turns one
 set's own field names into :class:`sciglm.records.Question` records; each benchmark is one
-object in :mod:`sciglm_sources.benchmarks`.
+object in :mod:`sciglm_sources.benchmarks`. Loading the plugin imports none of them: each hook
+imports its module when the host asks for loaders or benchmarks.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from sciglm.hookspecs import hookimpl
-from sciglm_sources import exams, loaders
 
 
 @hookimpl
 def register_loaders(register: Callable[..., None]) -> None:
+    from sciglm_sources import exams, loaders
+
     register("gsm8k", loaders.load_gsm8k, "math", "GSM8K test.jsonl (answer after ####)")
     register("math", loaders.load_math, "math", "MATH test.jsonl / MATH-500 (boxed answer)")
     register("scibench", loaders.load_scibench, None,

@@ -4,6 +4,11 @@ A hanging check costs its timeout and nothing else: the worker running it is kil
 replaced, the check comes back undecided (``correct: null``), the queued checks go on.
 Results keep input order. ``submit`` is thread-safe, so asyncio code can await checks
 (``asyncio.wrap_future(pool.submit(item))``) without the event loop ever running a verifier.
+
+Workers come from a fork server (a fresh interpreter that loads the plugins once, then forks
+each worker); a pool of a few checks (``fork_first``) instead forks its first workers straight
+from the calling process, which has its plugins loaded already, when that process runs a single
+thread (forking a threaded process can copy a lock another thread holds).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
 
 from sciglm.records import Verdict, VerifyItem
 from sciglm.verify import worker as worker_module
@@ -30,6 +36,15 @@ WARM = "warm"  # what a cold worker sends once its libraries are loaded
 #: Until a cold worker (``warm=False``) has loaded its libraries, a check that waits for one
 #: may take this many seconds on top of its timeout.
 COLD_GRACE = 30.0
+
+
+def single_threaded() -> bool:
+    """Whether this process runs one thread only, counting threads started outside Python
+    (Linux's ``/proc``; ``False`` where that cannot be read)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def subject_timeout(item: VerifyItem) -> float:
@@ -84,10 +99,14 @@ class VerifierPool:
         start_method: str = "forkserver",
         timeout_for: Callable[[VerifyItem], float] | None = None,
         warm: bool = True,
+        fork_first: bool = False,
     ) -> None:
         """``warm=False`` starts workers that take checks before every subject's libraries are
         loaded (for a handful of checks, where start-up would dominate); they load them in the
-        background, and until then a check may take ``COLD_GRACE`` more seconds."""
+        background, and until then a check may take ``COLD_GRACE`` more seconds.
+        ``fork_first=True`` forks the first workers from this process before returning, when it
+        runs a single thread (no interpreter to start, the plugins it loaded come along);
+        replacements still come from ``start_method``."""
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.warm = warm
         self.timeout = timeout
@@ -95,15 +114,16 @@ class VerifierPool:
         self.recycle_after = recycle_after
         self._timeout_for = timeout_for
         self._ctx = mp.get_context(start_method)
-        if start_method == "forkserver":
-            preload = "sciglm.verify.preload" if warm else "sciglm.verify.coldload"
-            self._ctx.set_forkserver_preload([preload])
+        self._preload = "sciglm.verify.preload" if warm else "sciglm.verify.coldload"
         self._inbox: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._wake_r, self._wake_w = os.pipe()
         self._next_id = 0
         self._workers: list[_Worker] = []
         self._closed = False
         self.restarts = 0
+        if fork_first and single_threaded():  # before the dispatcher thread exists
+            fork = mp.get_context("fork")
+            self._workers = [self._start_worker(fork) for _ in range(self.workers)]
         self._thread = threading.Thread(target=self._run, name="verifier-pool", daemon=True)
         self._thread.start()
 
@@ -155,9 +175,12 @@ class VerifierPool:
         self.close()
 
     # -- the dispatcher thread ---------------------------------------------------------------
-    def _start_worker(self) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(
+    def _start_worker(self, ctx: BaseContext | None = None) -> _Worker:
+        ctx = ctx or self._ctx
+        if ctx.get_start_method() == "forkserver":  # read when the fork server first starts
+            ctx.set_forkserver_preload([self._preload])
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
             target=worker_module.serve, args=(child, self.memory_mb, self.warm), daemon=True
         )
         process.start()
@@ -192,7 +215,9 @@ class VerifierPool:
 
     def _run(self) -> None:
         pending: deque[_Task] = deque()
-        workers = self._workers = [self._start_worker() for _ in range(self.workers)]
+        if not self._workers:
+            self._workers = [self._start_worker() for _ in range(self.workers)]
+        workers = self._workers
         closing = False
         try:
             while True:

@@ -76,9 +76,10 @@ def verify_one(item: VerifyItem) -> Verdict:
 def serve(conn: Connection, memory_mb: int | None, warm: bool = True) -> None:
     """Worker main loop: receive ``(task_id, item)``, send back ``(task_id, verdict)``.
 
-    A cold worker (``warm=False``) says it is ready at once and warms up in a background thread
-    (imports and registries only, never a check), then sends ``("warm", None)``; a check that
-    needs a library still loading waits for it.
+    A cold worker (``warm=False``) says it is ready at once, runs its first check at once, then
+    warms up in a background thread (imports and registries only, never a check) and sends
+    ``("warm", None)``; a check that needs a library still loading waits for it. The first
+    check (often the only one) has no warm-up competing with it for the interpreter.
     """
     sys.setrecursionlimit(5000)
     limit_memory(memory_mb)
@@ -88,17 +89,16 @@ def serve(conn: Connection, memory_mb: int | None, warm: bool = True) -> None:
         with sending:
             conn.send(message)
 
+    def warm_in_background() -> None:
+        warm_up()
+        try:
+            send(("warm", None))
+        except (OSError, ValueError):
+            pass
+
     if warm:
         warm_up()
-    else:
-        def warm_in_background() -> None:
-            warm_up()
-            try:
-                send(("warm", None))
-            except (OSError, ValueError):
-                pass
-
-        threading.Thread(target=warm_in_background, name="warm-up", daemon=True).start()
+    cold = not warm
     send(("ready", None))
     while True:
         try:
@@ -112,3 +112,6 @@ def serve(conn: Connection, memory_mb: int | None, warm: bool = True) -> None:
         verdict = verify_one(item)
         verdict.seconds = time.perf_counter() - started
         send((task_id, verdict))
+        if cold:
+            cold = False
+            threading.Thread(target=warm_in_background, name="warm-up", daemon=True).start()

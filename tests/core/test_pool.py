@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -157,7 +162,7 @@ def test_cold_worker_checks_get_the_grace_until_it_is_warm(register_plugin) -> N
     register_plugin(SlowPlugin(), "slow-to-warm")
     slow = [VerifyItem("1", "slow_to_warm", "x", "x")]
     with VerifierPool(1, timeout=0.5, start_method="fork", warm=False) as pool:
-        (first,) = pool.map(slow)  # during the 3 s warm-up
+        (first,) = pool.map(slow)  # before the worker has warmed up
         deadline = time.monotonic() + 60
         while pool.warming and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -168,3 +173,56 @@ def test_cold_worker_checks_get_the_grace_until_it_is_warm(register_plugin) -> N
     with VerifierPool(1, timeout=0.5, start_method="fork", warm=True) as pool:
         (warm,) = pool.map(slow)
     assert warm.correct is None
+
+
+FORK_FIRST = textwrap.dedent("""
+    import json, os, sys, threading
+    from sciglm import plugins, registry
+    from sciglm.records import Verdict, VerifyItem
+    from sciglm.subject import Subject
+    from sciglm.hookspecs import hookimpl
+    from sciglm.verify.pool import VerifierPool
+
+    class Parent(Subject):
+        name = "parent_pid"
+        def verify(self, item):
+            return Verdict(True, str(os.getppid()), "")
+
+    class Plugin:
+        @hookimpl
+        def register_subjects(self, register):
+            register(Parent())
+
+    if __name__ == "__main__":
+        plugins.pm.register(Plugin(), name="parent-pid")
+        registry.subjects()
+        stop = threading.Event()
+        if sys.argv[1] == "threaded":
+            threading.Thread(target=stop.wait, daemon=True).start()
+        with VerifierPool(1, timeout=60, warm=False, fork_first=True) as pool:
+            (verdict,) = pool.map([VerifyItem("1", "parent_pid", "x", "x")])
+        stop.set()
+        print(json.dumps({"pid": os.getpid(), "predicted": verdict.predicted,
+                          "reason": verdict.reason}))
+""")
+
+
+def _fork_first(tmp_path: Path, mode: str) -> dict[str, object]:
+    script = tmp_path / "fork_first.py"
+    script.write_text(FORK_FIRST, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True,
+                          timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
+def test_fork_first_forks_the_workers_from_a_single_threaded_caller(tmp_path: Path) -> None:
+    """Its plugins (here one registered in-process) come along; no fork server starts."""
+    probe = _fork_first(tmp_path, "single")
+    assert probe["predicted"] == str(probe["pid"]), probe
+
+
+def test_fork_first_uses_the_fork_server_when_the_caller_runs_threads(tmp_path: Path) -> None:
+    """Forking a threaded process could copy a held lock: the fork server's workers know only
+    the installed plugins, not the one registered in this process."""
+    probe = _fork_first(tmp_path, "threaded")
+    assert probe["predicted"] is None and "unknown subject 'parent_pid'" in str(probe["reason"])

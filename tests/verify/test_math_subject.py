@@ -6,8 +6,9 @@ from fractions import Fraction
 
 import pytest
 from sciglm_math import guard, numeric
+from sciglm_math.check import reference_answer
 from sciglm_math.normalize import normalize, numbers_equal, parse_number
-from sciglm_math.subject import MathSubject, reference_answer
+from sciglm_math.subject import MathSubject
 
 from sciglm.records import VerifyItem
 

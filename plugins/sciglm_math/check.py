@@ -1,0 +1,163 @@
+"""How the ``math`` subject decides: find the final answer, then decide equivalence cheaply first.
+
+Order of decisions for one record:
+
+1. multiple choice (the record has ``choices`` or the reference is a letter): compare letters;
+2. guards (:mod:`sciglm_math.guard`): over-long, deeply nested or tower answers → undecided;
+3. normalized text equal → correct;
+4. both sides plain numbers (thousands separators, decimals, ``a/b``, ``\\frac{a}{b}``,
+   percent) → compared exactly as fractions, no sympy;
+5. both sides constant LaTeX (``2\\sqrt{3}``, ``\\frac{\\pi}{4}``, tuples/sets/intervals of
+   those) → compared as floats (:mod:`sciglm_math.numeric`); a number against a matrix, a
+   tuple or an expression in a variable → wrong;
+6. otherwise math-verify on its LaTeX path (:mod:`sciglm_math.symbolic`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sciglm.answers import extract
+from sciglm.records import Verdict, VerifyItem
+from sciglm_math import guard, numeric, symbolic
+from sciglm_math.normalize import (
+    Number,
+    normalize,
+    numbers_equal,
+    parse_number,
+    same_but_spacing,
+    strip_assignment,
+    strip_word_unit,
+)
+
+LETTERS = "ABCDEFGHIJ"
+MAX_SHOWN = 300  # characters of a predicted answer echoed back in the verdict
+_LETTER = re.compile(r"^\(?([A-J])\)?$")
+
+
+def _shown(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_SHOWN:
+        return text
+    return text[:MAX_SHOWN] + f"… ({len(text)} characters)"
+
+
+def reference_answer(reference: str) -> str:
+    r"""The answer inside a reference that is a whole solution (``\boxed{}``, ``####``, "The
+    final answer is …"), found as in a response; a plain answer as it is."""
+    reference = reference.strip()
+    if "\\boxed" in reference or "\\fbox" in reference or "####" in reference:
+        return extract.stated_answer(reference) or reference
+    stated = extract.stated_sentence(reference)
+    if stated and (stated[2] or len(reference) > MAX_SHOWN):
+        return extract.answer_in_sentence(stated[0]) or reference
+    return reference
+
+
+def as_letter(text: str) -> str | None:
+    r"""``C``, ``(C)``, ``\text{(C)}``, ``$C$`` → ``C``; anything else → ``None``."""
+    cleaned = normalize(text)
+    return match.group(1) if (match := _LETTER.match(cleaned)) else None
+
+
+def _number(text: str) -> Number | None:
+    return parse_number(text) or parse_number(strip_word_unit(text))
+
+
+def same_answer(reference: str, answer: str) -> bool | None:
+    """The fast paths: ``True``/``False`` when they can decide, ``None`` to go symbolic."""
+    ref, ans = normalize(reference), normalize(answer)
+    if ref == ans:
+        return True
+    if "=" not in ref:
+        ans = strip_assignment(ans)
+    if "=" not in ans:
+        ref = strip_assignment(ref)
+    if ref == ans or same_but_spacing(ref, ans):
+        return True
+    ref_number, ans_number = _number(ref), _number(ans)
+    if ref_number is not None and ans_number is not None:
+        return numbers_equal(ref_number, ans_number)
+    ref_value, ans_value = numeric.evaluate(ref), numeric.evaluate(ans)
+    if ref_value is not None and ans_value is not None:
+        return numeric.equal(ref_value, ans_value)
+    # a number against a matrix, an interval, a polynomial: different without asking sympy
+    if ref_value is not None and ref_value.kind == "":
+        return False if numeric.clearly_not_a_number(ans, ans_value) else None
+    if ans_value is not None and ans_value.kind == "":
+        return False if numeric.clearly_not_a_number(ref, ref_value) else None
+    return None
+
+
+def warmup() -> None:
+    """Import math-verify and let sympy build its constants (once per worker process)."""
+    symbolic.warmup()
+
+
+def extract_answer(response: str) -> str | None:
+    """The answer a reader would take (:func:`sciglm.answers.extract.stated_answer`)."""
+    answer = extract.stated_answer(response)
+    return answer.strip().strip("$").strip() if answer else None
+
+
+def reference_letter(reference: str, choices: list[str] | None) -> str | None:
+    """The choice letter a reference names (itself a letter, or equal to one choice)."""
+    letter = as_letter(reference)
+    if letter or not choices:
+        return letter
+    for index, choice in enumerate(choices[: len(LETTERS)]):
+        if same_answer(str(choice), reference):
+            return LETTERS[index]
+    return None
+
+
+def verify_choice(item: VerifyItem, expected: str) -> Verdict:
+    """Judge a multiple-choice response against the ``expected`` letter."""
+    choices = item.choices or []
+    letter = extract.choice_letter(item.response, max(len(choices), 4) if choices else 10)
+    if letter is None and choices:
+        answer = extract_answer(item.response)
+        if answer is not None and guard.refuse(answer) is None:
+            for index, choice in enumerate(choices[: len(LETTERS)]):
+                if same_answer(str(choice), answer):
+                    letter = LETTERS[index]
+                    break
+    if letter is None:
+        reason = "no choice letter found in the response"
+        return Verdict(False, None, reason, {"method": "choice"})
+    correct = letter == expected
+    reason = "same choice" if correct else f"chose {letter}, reference is {expected}"
+    return Verdict(correct, letter, reason, {"method": "choice"})
+
+
+def verify(item: VerifyItem) -> Verdict:
+    """Judge ``item.response`` against ``item.reference`` (the order in the module docstring)."""
+    if not item.reference or not item.reference.strip():
+        return Verdict(None, None, "record has no reference answer")
+    for side, text in (("reference", item.reference), ("response", item.response)):
+        refusal = extract.refusal(text)
+        if refusal:
+            return Verdict(None, None, f"{side}: {refusal}", {"method": "guard"})
+    reference = reference_answer(item.reference)
+    expected = reference_letter(reference, item.choices)
+    if expected is not None:
+        return verify_choice(item, expected)
+    answer = extract_answer(item.response)
+    if answer is None:
+        reason = "no final answer found in the response (digits inside words are not answers)"
+        return Verdict(False, None, reason)
+    return compare(reference, answer)
+
+
+def compare(reference: str, answer: str) -> Verdict:
+    """Judge one extracted ``answer`` against one ``reference`` answer."""
+    shown = _shown(answer)
+    for side, text in (("reference", reference), ("answer", answer)):
+        refusal = guard.refuse(text)
+        if refusal:
+            return Verdict(None, shown, f"{side}: {refusal}", {"method": "guard"})
+    fast = same_answer(reference, answer)
+    if fast is not None:
+        reason = "same answer" if fast else "different numbers"
+        return Verdict(fast, shown, reason, {"method": "fast"})
+    outcome = symbolic.compare(reference, answer)
+    return Verdict(outcome.equal, shown, outcome.reason, {"method": "math-verify"})
