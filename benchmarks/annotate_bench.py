@@ -6,6 +6,8 @@ the limit is ``concurrency / latency`` questions per second. The figures are for
 pipeline — client, retries bookkeeping, response cache, verification in the worker pool
 (real ``math`` subject), fsynced output — timed from the first question to the last record.
 The baseline is a one-at-a-time loop like the original script (sync client, verify inline).
+Each level runs twice: streamed answers (the default: a stall is noticed after the idle
+timeout) and whole answers (``--no-stream``, labelled "whole").
 
     .venv/bin/python benchmarks/annotate_bench.py --latency 0.2 --concurrency 1 8 64
 """
@@ -37,13 +39,14 @@ def make_questions(n: int, tag: str) -> list[Question]:
                      reference="2") for i in range(n)]
 
 
-def run_sciglm(base_url: str, concurrency: int, n: int, folder: Path) -> float:
+def run_sciglm(base_url: str, concurrency: int, n: int, folder: Path, stream: bool) -> float:
     """Questions per second of the annotate runner at ``concurrency``."""
-    out = folder / f"c{concurrency}.jsonl"
+    out = folder / f"c{concurrency}-{stream}.jsonl"
     options = AnnotateConfig(output=str(out), base_url=base_url, concurrency=concurrency,
-                             max_tokens=64, workers=2)
+                             max_tokens=64, workers=2, stream=stream)
     with OutputStore(out) as store:
-        summary, _ = asyncio.run(annotate(make_questions(n, f"c{concurrency}"), store, options))
+        summary, _ = asyncio.run(annotate(make_questions(n, f"c{concurrency}-{stream}"), store,
+                                          options))
     assert summary.count("cot") == n, f"expected {n} cot records, got {summary.stages}"
     return n / summary.wall_seconds
 
@@ -88,8 +91,9 @@ def main() -> None:
             for c in args.concurrency:
                 limit = c / args.latency
                 n = max(10, int(limit * args.seconds))
-                rate = run_sciglm(base_url, c, n, folder)
-                rows.append((c, n, rate, limit))
+                for stream in (True, False):
+                    rate = run_sciglm(base_url, c, n, folder, stream)
+                    rows.append((f"c={c}" + ("" if stream else " whole"), n, rate, limit))
     finally:
         server.kill()
     print(f"latency {args.latency * 1000:.0f} ms per request, one request per question")
@@ -97,8 +101,8 @@ def main() -> None:
           f"{'vs loop':>8}")
     print(f"{'one-by-one':>12} {n_seq:>9} {sequential:>8.2f} {1 / args.latency:>9.1f} "
           f"{sequential * args.latency:>8.1%} {1.0:>7.1f}x")
-    for c, n, rate, limit in rows:
-        print(f"{'c=' + str(c):>12} {n:>9} {rate:>8.2f} {limit:>9.1f} {rate / limit:>8.1%} "
+    for label, n, rate, limit in rows:
+        print(f"{label:>12} {n:>9} {rate:>8.2f} {limit:>9.1f} {rate / limit:>8.1%} "
               f"{rate / sequential:>7.1f}x")
 
 
