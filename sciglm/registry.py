@@ -47,22 +47,57 @@ def _call_each(hook_name: str, make_register: Callable[[str], Callable[..., None
             )
 
 
+def _collect(hook_name: str, kind: str,
+             make: Callable[..., tuple[str, Any]]) -> dict[str, Any]:
+    """Everything the plugins register through ``hook_name``, by name, in registration order.
+
+    ``make(plugin_name, *args, **kwargs)`` turns one ``register(...)`` call into ``(name,
+    entry)`` (raising ``TypeError`` for a bad one); the first plugin to register a name wins and
+    a later one is reported as a failure, naming both plugins.
+    """
+    found: dict[str, Any] = {}
+    owners: dict[str, str] = {}
+
+    def make_register(plugin_name: str) -> Callable[..., None]:
+        def register(*args: Any, **kwargs: Any) -> None:
+            name, entry = make(plugin_name, *args, **kwargs)
+            if name in found:
+                plugins.failures.append(plugins.PluginFailure(
+                    plugin_name, "?", f"{hook_name}: {kind} {name!r} is already registered by "
+                    f"{owners[name]!r}; ignored"))
+                return
+            found[name], owners[name] = entry, plugin_name
+
+        return register
+
+    _call_each(hook_name, make_register)
+    return found
+
+
+def _subject_entry(plugin_name: str, subject: Subject) -> tuple[str, tuple[Subject, str]]:
+    if not isinstance(subject, Subject) or not subject.name:
+        raise TypeError(f"register() needs a named Subject, got {subject!r}")
+    return subject.name, (subject, plugin_name)
+
+
+def _loader_entry(plugin_name: str, name: str, loader: Loader, subject: str | None = None,
+                  description: str = "") -> tuple[str, LoaderInfo]:
+    return name, LoaderInfo(name, loader, subject, description, plugin_name)
+
+
+def _benchmark_entry(plugin_name: str, benchmark: Any) -> tuple[str, Any]:
+    from sciglm.eval.benchmarks import Benchmark
+
+    if not isinstance(benchmark, Benchmark) or not benchmark.name:
+        raise TypeError(f"register() needs a named Benchmark, got {benchmark!r}")
+    return benchmark.name, benchmark
+
+
 def subjects() -> dict[str, tuple[Subject, str]]:
     """Every registered subject by name, with the plugin that registered it (first wins)."""
     global _subjects
     if _subjects is None:
-        found: dict[str, tuple[Subject, str]] = {}
-
-        def make_register(plugin_name: str) -> Callable[[Subject], None]:
-            def register(subject: Subject) -> None:
-                if not isinstance(subject, Subject) or not subject.name:
-                    raise TypeError(f"register() needs a named Subject, got {subject!r}")
-                found.setdefault(subject.name, (subject, plugin_name))
-
-            return register
-
-        _call_each("register_subjects", make_register)
-        _subjects = found
+        _subjects = _collect("register_subjects", "subject", _subject_entry)
     return _subjects
 
 
@@ -76,21 +111,10 @@ def get_subject(name: str) -> Subject:
 
 
 def loaders() -> dict[str, LoaderInfo]:
-    """Every registered question loader by name."""
+    """Every registered question loader by name (first wins)."""
     global _loaders
     if _loaders is None:
-        found: dict[str, LoaderInfo] = {}
-
-        def make_register(plugin_name: str) -> Callable[..., None]:
-            def register(
-                name: str, loader: Loader, subject: str | None = None, description: str = ""
-            ) -> None:
-                found.setdefault(name, LoaderInfo(name, loader, subject, description, plugin_name))
-
-            return register
-
-        _call_each("register_loaders", make_register)
-        _loaders = found
+        _loaders = _collect("register_loaders", "loader", _loader_entry)
     return _loaders
 
 
@@ -104,30 +128,10 @@ def get_loader(name: str) -> LoaderInfo:
 
 def benchmarks() -> dict[str, Any]:
     """Every registered :class:`sciglm.eval.benchmarks.Benchmark` by name, in registration
-    order; the first plugin to register a name wins and a clash is reported as a failure."""
+    order (first wins)."""
     global _benchmarks
     if _benchmarks is None:
-        from sciglm.eval.benchmarks import Benchmark
-
-        found: dict[str, Any] = {}
-        owners: dict[str, str] = {}
-
-        def make_register(plugin_name: str) -> Callable[[Any], None]:
-            def register(benchmark: Any) -> None:
-                if not isinstance(benchmark, Benchmark) or not benchmark.name:
-                    raise TypeError(f"register() needs a named Benchmark, got {benchmark!r}")
-                if benchmark.name in found:
-                    plugins.failures.append(plugins.PluginFailure(
-                        plugin_name, "?", f"register_benchmarks: benchmark {benchmark.name!r} "
-                        f"is already registered by {owners[benchmark.name]!r}; ignored"))
-                    return
-                found[benchmark.name] = benchmark
-                owners[benchmark.name] = plugin_name
-
-            return register
-
-        _call_each("register_benchmarks", make_register)
-        _benchmarks = found
+        _benchmarks = _collect("register_benchmarks", "benchmark", _benchmark_entry)
     return _benchmarks
 
 

@@ -77,3 +77,16 @@ def test_register_rejects_non_subjects(register_plugin) -> None:  # type: ignore
     registry.subjects()
     assert "needs a named Subject" in plugins.failures[-1].error
     del plugins.failures[before:]
+
+
+def test_a_name_clash_keeps_the_first_and_reports_the_second(register_plugin) -> None:  # type: ignore[no-untyped-def]
+    """pluggy calls the plugin registered last first; the first one called keeps the name."""
+    before = len(plugins.failures)
+    register_plugin(Clash(), "clash")
+    register_plugin(First(), "first")
+    assert registry.get_subject("alpha").description == "first"
+    (failure,) = plugins.failures[before:]
+    assert failure.name == "clash"
+    assert failure.error == ("register_subjects: subject 'alpha' is already registered by "
+                             "'first'; ignored")
+    del plugins.failures[before:]
