@@ -60,6 +60,9 @@ class BatchClient(EndpointClient):
         self.batches_sent = 0
         self._queue: dict[str, _Pending] = {}
         self._waiting: dict[str, _Pending] = {}  # keys of batches sent, not yet answered
+        # Answers of a resumed batch that came before their caller asked (it was still looking
+        # in the response cache): kept for it, never asked for again.
+        self._ready: dict[str, Completion] = {}
         self._flush: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._resumed = False
@@ -68,6 +71,8 @@ class BatchClient(EndpointClient):
     async def _fetch(self, body: dict[str, Any], kind: str) -> Completion:
         self._resume()
         key = request_key(body)
+        if key in self._ready:
+            return self._ready.pop(key)
         future: asyncio.Future[Completion] = asyncio.get_running_loop().create_future()
         if key in self._waiting:  # sent in a batch of an earlier run: wait for that one
             self._waiting[key].futures.append(future)
@@ -141,6 +146,8 @@ class BatchClient(EndpointClient):
                 self.cache.put(key, completion.to_dict())
         for key, item in items.items():
             self._waiting.pop(key, None)
+            if key in answers and not any(not f.done() for f in item.futures):
+                self._ready[key] = answers[key]  # its caller has not asked yet
             for future in item.futures:
                 if future.done():
                     continue

@@ -121,6 +121,12 @@ class VerifierPool:
         self._workers: list[_Worker] = []
         self._closed = False
         self.restarts = 0
+        if warm and start_method == "fork":
+            # Workers forked from this process inherit what it imported: load the subjects'
+            # libraries here, once, so that no child imports after the fork. A child that imports
+            # a module another thread of this process was importing at the fork waits forever on
+            # that module's lock (the thread that held it does not exist in the child).
+            worker_module.warm_up()
         if fork_first and single_threaded():  # before the dispatcher thread exists
             fork = mp.get_context("fork")
             self._workers = [self._start_worker(fork) for _ in range(self.workers)]
