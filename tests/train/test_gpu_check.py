@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from sciglm.pipeline.runner import RENDEZVOUS
+from tests.fresh_process import sciglm_env
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "gpu_check.py"
 
@@ -49,8 +48,7 @@ def test_synthetic_examples_follow_the_recipe() -> None:
 @pytest.mark.slow
 def test_tiny_run_on_cpu(tmp_path: Path) -> None:
     # A run of its own: not a rank of an in-process run an earlier test left initialised.
-    env = {k: v for k, v in os.environ.items() if k not in RENDEZVOUS}
-    env |= {"DS_ACCELERATOR": "cpu", "CUDA_VISIBLE_DEVICES": ""}
+    env = sciglm_env(DS_ACCELERATOR="cpu", CUDA_VISIBLE_DEVICES="")
     out = subprocess.run([sys.executable, str(SCRIPT), "--tiny", "--json"], capture_output=True,
                          text=True, env=env, cwd=tmp_path, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
