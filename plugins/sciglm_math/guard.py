@@ -21,6 +21,27 @@ _CLOSE = ")]}"
 _BIG_EXPONENT = re.compile(rf"\^\s*\{{?\s*-?\d{{{MAX_EXPONENT_DIGITS + 1},}}")
 # Python powers, Knuth arrows, factorial towers, huge binomials, double superscripts (9^9^9).
 _BIG_POWER = re.compile(r"\*\*|\\uparrow|!{2,}|\d{4,}\s*!|\\binom\{\d{5,}|\^\s*\w\s*\^")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+# A digit glued to the letter before it (x1, e0, ab0c), not an exponent (3e5, 1.5E2).
+_DIGIT_AFTER_LETTER = re.compile(r"(?<=[A-Za-z])(?<![\d.][eE])\d")
+
+
+def name_with_digits(text: str) -> str | None:
+    """The first word or name with digits glued into it (``e0``, ``x1``, ``ab0c``), or ``None``.
+
+    The LaTeX parser reads such a name as a product (``e0`` = e·0 = 0, ``x1`` = x), so a
+    verdict on it would be a verdict on a misreading; a reader sees a word, not a number.
+    """
+    plain = _COMMAND.sub(" ", text)
+    match = _DIGIT_AFTER_LETTER.search(plain)
+    if match is None:
+        return None
+    start, end = match.start(), match.end()
+    while start > 0 and plain[start - 1].isalnum():
+        start -= 1
+    while end < len(plain) and plain[end].isalnum():
+        end += 1
+    return plain[start:end]
 
 
 def nesting_depth(text: str) -> int:

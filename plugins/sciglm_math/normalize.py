@@ -21,7 +21,7 @@ _WORD_UNIT = re.compile(
     r"(?<=[\d%}])\s*(?!pi\b|sqrt\b|infty\b)[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})?\.?$"
 )
 _DEGREES = re.compile(r"\^\s*\{?\\circ\}?")
-_ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*(?:=|\\approx)\s*(?!=)")
+_ASSIGN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?|\d+)?\s*(?:=|\\approx)\s*(?!=)")
 # 11,\! 111 and 14{,}916 (thousands, however spaced); "1 and 2", "1 \text{ or } 2" (lists).
 _THOUSANDS_SEP = re.compile(r"(\d)\s*(?:\{\s*,\s*\}|,\s*\\!)\s*(?=\d{3}(?!\d))")
 _AND_OR = re.compile(r"\s*,?\s*(?:\\text\s*\{\s*(?:and|or)\s*\}|\b(?:and|or)\b)\s*")
@@ -67,7 +67,7 @@ def same_but_spacing(a: str, b: str) -> bool:
 
 
 def strip_assignment(text: str) -> str:
-    """``x=3`` → ``3`` (a single variable set to a value); other text unchanged."""
+    """``x=3``, ``x_1=3``, ``x1=3`` → ``3`` (one variable set to a value); other text unchanged."""
     return _ASSIGN.sub("", text, count=1)
 
 

@@ -17,6 +17,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from sciglm_math.guard import name_with_digits
+
 MAX_DEPTH = 60
 MAX_EXPONENT = 400.0
 EXACT = 2.0**53  # beyond this floats cannot tell neighbouring integers apart
@@ -315,7 +317,7 @@ def clearly_not_a_number(text: str, value: Value | None) -> bool:
         return value.kind != "" and len(value.items) > 1
     if "=" in text or "\\pm" in text or "\\mp" in text:
         return False
-    if _NOT_A_NUMBER.search(text) or _WORDS.fullmatch(text):
+    if _NOT_A_NUMBER.search(text) or _WORDS.fullmatch(text) or name_with_digits(text):
         return True
     letters = _VARIABLE.findall(_LATEX_WORD.sub(" ", text))
     return bool(letters) and "e" not in letters  # e^{i\\pi} is a number

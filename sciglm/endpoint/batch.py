@@ -30,6 +30,7 @@ from sciglm.endpoint.client import (
     EndpointClient,
     EndpointError,
     MalformedResponse,
+    bounded,
     parse_completion,
     parse_text,
 )
@@ -82,9 +83,12 @@ class BatchClient(EndpointClient):
         return await future
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        """Stop collecting (the batches stay on the server, recorded for the next run)."""
+        pending = set(self._tasks)
+        while pending:  # cancelled again until it ends: no task outlives the run
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=1.0)
         await super().close()
 
     # -- gathering and sending ------------------------------------------------------------------
@@ -201,7 +205,7 @@ class BatchClient(EndpointClient):
         retry = 0
         while True:
             try:
-                return await asyncio.wait_for(call(), self.request_timeout)
+                return await bounded(call(), self.request_timeout)
             except Exception as exc:  # noqa: BLE001 - classified, re-raised when final
                 kind, reason, retry_after = self._classify(exc)
                 if kind == "fatal" or retry >= self.retry.max_retries:

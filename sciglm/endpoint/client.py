@@ -18,9 +18,9 @@ import itertools
 import math
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import openai
 from openai.types.chat import ChatCompletion
@@ -28,6 +28,8 @@ from openai.types.chat import ChatCompletion
 from sciglm.endpoint.cache import ResponseCache, request_key
 from sciglm.errors import SciglmError
 from sciglm.records import Message
+
+T = TypeVar("T")
 
 #: HTTP statuses after which a request is tried again.
 RETRY_STATUSES = frozenset({408, 409, 425, 429}) | frozenset(range(500, 600))
@@ -397,8 +399,7 @@ class EndpointClient:
             started = time.monotonic()
             self.stats.requests += 1
             try:
-                completion = await asyncio.wait_for(self._attempt(body, kind),
-                                                    self.request_timeout)
+                completion = await bounded(self._attempt(body, kind), self.request_timeout)
                 completion.seconds = time.monotonic() - started
                 return completion
             except Exception as exc:  # noqa: BLE001 - classified, re-raised when final
@@ -411,10 +412,24 @@ class EndpointClient:
             retry += 1
 
 
-async def _idle_bounded_call(call: Any, idle: float) -> Any:
+async def bounded(awaitable: Awaitable[T], seconds: float) -> T:
+    """``await awaitable`` within ``seconds`` (:class:`TimeoutError` after).
+
+    Not ``asyncio.wait_for``: before Python 3.12 it returns the result, and swallows the
+    cancellation, when the task is cancelled just as the awaited call finishes, so a cancelled
+    poll loop polled on and a run's ``close()`` waited for it forever. ``asyncio.timeout``
+    (3.11+) keeps the cancellation; 3.10 has only ``wait_for``.
+    """
+    if _timeout is None:  # Python 3.10
+        return await asyncio.wait_for(awaitable, seconds)
+    async with _timeout(seconds):
+        return await awaitable
+
+
+async def _idle_bounded_call(call: Awaitable[T], idle: float) -> T:
     """``await call``; :class:`Stalled` when the server sends no answer head for ``idle`` s."""
     try:
-        return await asyncio.wait_for(call, idle)
+        return await bounded(call, idle)
     except asyncio.TimeoutError:
         raise Stalled(f"no answer started within {idle:g}s (stalled connection)") from None
 
@@ -424,11 +439,7 @@ async def _idle_bounded(stream: Any, idle: float) -> AsyncIterator[Any]:
     iterator = stream.__aiter__()
     while True:
         try:
-            if _timeout is not None:  # Python 3.11+: no task per chunk, as wait_for makes
-                async with _timeout(idle):
-                    chunk = await iterator.__anext__()
-            else:
-                chunk = await asyncio.wait_for(iterator.__anext__(), idle)
+            chunk = await bounded(iterator.__anext__(), idle)
         except StopAsyncIteration:
             return
         except asyncio.TimeoutError:

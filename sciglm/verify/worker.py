@@ -8,9 +8,12 @@ checks) takes checks at once and loads those libraries in the background meanwhi
 from __future__ import annotations
 
 import resource
+import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
 from sciglm import registry
@@ -18,12 +21,31 @@ from sciglm.records import Verdict, VerifyItem
 
 
 def warm_up() -> None:
-    """Load the plugins and let each subject prepare (parsers, unit registries)."""
-    for subject, _ in registry.subjects().values():
-        try:
-            subject.warmup()
-        except Exception:  # noqa: BLE001 - a subject that fails to warm up fails at verify time
-            pass
+    """Load the plugins and let each subject prepare (parsers, unit registries).
+
+    Also run in a pool's parent before it forks: a subject whose checks time themselves with
+    ``signal.alarm`` (math-verify) ends by cancelling the process's alarm timer, so the
+    caller's own timer (a time limit around the whole call) is put back afterwards.
+    """
+    with alarm_kept():
+        for subject, _ in registry.subjects().values():
+            try:
+                subject.warmup()
+            except Exception:  # noqa: BLE001 - a subject that fails to warm up fails at verify
+                pass
+
+
+@contextmanager
+def alarm_kept() -> Iterator[None]:
+    """Restore this process's ``ITIMER_REAL`` timer (what is left of it) after the block."""
+    delay, interval = signal.getitimer(signal.ITIMER_REAL)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        if delay or interval:
+            left = max(delay - (time.monotonic() - started), 1e-3) if delay else 0.0
+            signal.setitimer(signal.ITIMER_REAL, left, interval)
 
 
 def address_space_bytes() -> int:

@@ -226,3 +226,41 @@ def test_fork_first_uses_the_fork_server_when_the_caller_runs_threads(tmp_path: 
     the installed plugins, not the one registered in this process."""
     probe = _fork_first(tmp_path, "threaded")
     assert probe["predicted"] is None and "unknown subject 'parent_pid'" in str(probe["reason"])
+
+
+class AlarmResettingSubject(Subject):
+    """Warms up as math-verify times itself: ``signal.alarm`` then ``alarm(0)``."""
+
+    name = "alarm_reset"
+
+    def warmup(self) -> None:
+        import signal
+
+        signal.alarm(30)
+        signal.alarm(0)
+
+    def verify(self, item: VerifyItem) -> Verdict:
+        return Verdict(True, item.response, "")
+
+
+class _AlarmResetPlugin:
+    @hookimpl
+    def register_subjects(self, register):  # type: ignore[no-untyped-def]
+        register(AlarmResettingSubject())
+
+
+def test_a_fork_pool_keeps_the_callers_alarm_timer(register_plugin) -> None:  # type: ignore[no-untyped-def]
+    """The subjects warm up in the caller before a fork pool starts; a warm-up that cancels the
+    process's alarm (math-verify does) must not cancel the caller's own time limit."""
+    import signal
+
+    register_plugin(_AlarmResetPlugin(), "alarm-reset")
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.setitimer(signal.ITIMER_REAL, 100.0)
+    try:
+        with VerifierPool(1, 5.0, start_method="fork"):
+            left, _ = signal.getitimer(signal.ITIMER_REAL)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert 90 < left <= 100

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from sciglm.endpoint.batch import BatchClient
 from sciglm.endpoint.cache import ResponseCache
-from sciglm.endpoint.client import EndpointClient, EndpointError, RetryPolicy, retry_after_seconds
+from sciglm.endpoint.client import (
+    EndpointClient,
+    EndpointError,
+    RetryPolicy,
+    bounded,
+    retry_after_seconds,
+)
 from sciglm.endpoint.loopback import (
     LoopbackServer,
     Reply,
@@ -205,3 +212,46 @@ def test_eval_client_holds_128_requests_in_flight_at_scale():
     assert replies == [f"q{i}" for i in range(384)]
     assert server.counts["ok"] == 384
     assert server.peak_in_flight == 128
+
+
+@pytest.mark.parametrize("steps", range(4))
+def test_a_cancelled_call_stays_cancelled_when_its_answer_has_just_come(steps: int):
+    """``asyncio.wait_for`` (before 3.12) returns the answer and drops the cancellation when both
+    happen in one loop turn: a cancelled poll loop then polled on, and ``close()`` waited on it
+    forever. ``bounded`` keeps it."""
+
+    async def main() -> None:
+        answer = asyncio.get_running_loop().create_future()
+
+        async def call() -> int:
+            return await answer
+
+        task = asyncio.ensure_future(bounded(call(), 10.0))
+        await asyncio.sleep(0)
+        answer.set_result(1)
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        if task.cancel():
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    asyncio.run(main())
+
+
+def test_batch_client_close_ends_a_task_that_survives_one_cancellation(tmp_path: Path):
+    async def main() -> float:
+        client = BatchClient("http://127.0.0.1:9/v1", "k", state_path=tmp_path / "s.json")
+
+        async def stubborn() -> None:
+            try:
+                await asyncio.sleep(60)
+            except asyncio.CancelledError:
+                await asyncio.sleep(60)  # as a poll loop whose cancellation was dropped
+
+        client._spawn(stubborn())
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        await asyncio.wait_for(client.close(), 10)
+        return time.monotonic() - started
+
+    assert asyncio.run(main()) < 5

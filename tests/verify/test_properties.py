@@ -84,6 +84,29 @@ def test_digits_inside_a_word_or_formula_are_never_the_answer(
     assert _verdict(Chemistry(), response, str(n)) is not True
 
 
+@SETTINGS
+@given(left=words, n=st.integers(0, 999), boxed=st.booleans())
+def test_a_name_ending_in_digits_is_never_the_number(
+    math: MathSubject, left: str, n: int, boxed: bool
+) -> None:
+    """``e0`` is not 0 (the LaTeX parser reads it as e·0), boxed or bare."""
+    response = f"\\boxed{{{left}{n}}}" if boxed else f"So {left}{n}"
+    assert _verdict(math, response, str(n)) is not True
+
+
+@pytest.mark.parametrize(("response", "reference", "expected"), [
+    ("So e0e", "0", False),  # once judged true: math-verify read S·o·e·0·e = 0
+    ("e0", "0", False),
+    ("\\boxed{ee0ee}", "0", False),
+    ("\\boxed{x1}", "x", None),  # x·1 = x to the parser: not checked
+    ("x1 = 3", "3", True),  # a variable named x1 set to the answer
+    ("x_1 = 3", "3", True),
+])
+def test_digits_glued_into_names(math: MathSubject, response: str, reference: str,
+                                 expected: bool | None) -> None:
+    assert _verdict(math, response, reference) is expected
+
+
 @settings(max_examples=4, deadline=None, database=None)
 @given(unit=st.text(min_size=1, max_size=20), n=st.integers(0, 999))
 def test_past_the_scan_limit_every_subject_says_null(math: MathSubject, unit: str, n: int) -> None:
