@@ -28,18 +28,44 @@ def sandboxed(
     writable: Sequence[Path] = (),
     cwd: Path | None = None,
     bwrap: str | None = None,
+    readable: Sequence[Path] = (),
 ) -> list[str]:
-    """``command`` wrapped in bubblewrap (``bwrap`` defaults to :func:`find_bwrap`)."""
+    """``command`` wrapped in bubblewrap (``bwrap`` defaults to :func:`find_bwrap`).
+
+    The sandbox's ``/tmp`` is empty and private; what the command needs from the real one (its
+    own installation, the files it names, ``cwd``, ``readable``) is shown read-only,
+    ``writable`` read-write.
+    """
     binary = bwrap or find_bwrap()
     if binary is None:
         raise RuntimeError("bubblewrap (bwrap) not found")
     args = [binary, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    named = [Path(arg) for arg in command[1:] if os.path.isabs(arg) and os.path.exists(arg)]
+    for path in _in_tmp([_installation(command[0]), *named, cwd, *readable]):
+        args += ["--ro-bind", str(path), str(path)]
     for path in writable:
         args += ["--bind", str(path), str(path)]
     args += ["--unshare-all", "--die-with-parent", "--new-session"]
     if cwd is not None:
         args += ["--chdir", str(cwd)]
     return args + ["--", *command]
+
+
+def _installation(program: str) -> Path | None:
+    """The folder a program is installed in: ``…/.venv`` for ``…/.venv/bin/python``."""
+    found = shutil.which(program)
+    if found is None:
+        return None
+    path = Path(os.path.abspath(found))
+    return path.parent.parent if path.parent.name == "bin" else path.parent
+
+
+def _in_tmp(paths: Sequence[Path | None]) -> list[Path]:
+    """Those of ``paths`` inside the real ``/tmp``, which the sandbox's own ``/tmp`` hides."""
+    tmp = Path("/tmp")
+    found = [Path(os.path.abspath(p)) for p in paths if p is not None]
+    return [p for p in dict.fromkeys(found)
+            if p != tmp and p.is_relative_to(tmp) and p.exists()]
 
 
 @functools.cache

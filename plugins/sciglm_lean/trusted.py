@@ -87,7 +87,8 @@ def write_workspace(root: Path, sub: Submission, project: Path) -> Workspace:
 
 
 def landrun_for(root: Path) -> tuple[str, str]:
-    """The ``landrun`` comparator should call, and the sandbox's name for the verdict."""
+    """The ``landrun`` comparator should call, and the sandbox's name for the verdict (the shim,
+    where there is no landrun, runs this Python: :func:`shim_needs`)."""
     real = shutil.which("landrun")
     if real:
         return real, "bubblewrap+landrun"
@@ -101,6 +102,11 @@ def landrun_for(root: Path) -> tuple[str, str]:
     )
     shim.chmod(0o755)
     return str(shim), "bubblewrap"
+
+
+def shim_needs() -> list[Path]:
+    """What the landrun shim reads: this Python's installation and import path."""
+    return [Path(sys.prefix), *(Path(p) for p in sys.path if p)]
 
 
 class TrustedChecker:
@@ -156,6 +162,7 @@ class TrustedChecker:
                 [*self.command, str(workspace.config)],
                 writable=[workspace.root],
                 cwd=workspace.root,
+                readable=[self.project, *(shim_needs() if sandbox == "bubblewrap" else [])],
             )
             try:
                 run = subprocess.run(

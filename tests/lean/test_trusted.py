@@ -138,3 +138,28 @@ def test_the_project_repl_runs_in_the_sandbox(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setenv("SCIGLM_LEAN_BWRAP", "")
     plain = resolve_launch(LeanConfig(project=project))
     assert not isinstance(plain, str) and plain.command[0].endswith("/bin/repl")
+
+
+def test_what_the_command_needs_from_the_real_tmp_is_shown_read_only(tmp_path: Path) -> None:
+    """The sandbox's /tmp is private: a program installed under the real /tmp (a venv, a
+    toolchain), its working folder and a project there are bound back, read-only; what does
+    not exist is not bound (bubblewrap would refuse to start)."""
+    prefix = tmp_path / "venv"
+    (prefix / "bin").mkdir(parents=True)
+    program = prefix / "bin" / "tool"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    project = tmp_path / "project"
+    for folder in (project, tmp_path / "work", tmp_path / "rw"):
+        folder.mkdir()
+    args = sandboxed([str(program)], cwd=tmp_path / "work",
+                     readable=[project, Path("/usr"), tmp_path / "missing"],
+                     writable=[tmp_path / "rw"], bwrap="bwrap")
+    bound = [(args[i], args[i + 1]) for i in range(len(args) - 1) if args[i].endswith("bind")]
+    assert ("--ro-bind", str(prefix)) in bound
+    assert ("--ro-bind", str(tmp_path / "work")) in bound
+    assert ("--ro-bind", str(project)) in bound
+    assert ("--bind", str(tmp_path / "rw")) in bound
+    assert ("--ro-bind", "/usr") not in bound  # outside /tmp: already in the read-only root
+    assert all("missing" not in path for _, path in bound)
+    assert args.index("/tmp") < args.index(str(prefix))  # bound after the private /tmp
