@@ -97,6 +97,7 @@ def test_a_name_ending_in_digits_is_never_the_number(
 @pytest.mark.parametrize(("response", "reference", "expected"), [
     ("So e0e", "0", False),  # once judged true: math-verify read S·o·e·0·e = 0
     ("e0", "0", False),
+    ("i0", "0", False),  # the constant evaluator read i·0
     ("\\boxed{ee0ee}", "0", False),
     ("\\boxed{x1}", "x", None),  # x·1 = x to the parser: not checked
     ("x1 = 3", "3", True),  # a variable named x1 set to the answer
