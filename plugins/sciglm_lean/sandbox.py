@@ -40,7 +40,7 @@ def sandboxed(
     if binary is None:
         raise RuntimeError("bubblewrap (bwrap) not found")
     args = [binary, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    named = [Path(arg) for arg in command[1:] if os.path.isabs(arg) and os.path.exists(arg)]
+    named = [Path(arg) for arg in command[1:] if os.path.isabs(arg)]  # _in_tmp: those that exist
     for path in _in_tmp([_installation(command[0]), *named, cwd, *readable]):
         args += ["--ro-bind", str(path), str(path)]
     for path in writable:

@@ -43,8 +43,8 @@ def alarm_kept() -> Iterator[None]:
     try:
         yield
     finally:
-        if delay or interval:
-            left = max(delay - (time.monotonic() - started), 1e-3) if delay else 0.0
+        if delay:  # an armed timer: what is left of it (a disarmed one has no delay)
+            left = max(delay - (time.monotonic() - started), 1e-3)
             signal.setitimer(signal.ITIMER_REAL, left, interval)
 
 
