@@ -13,7 +13,12 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     fi
   done
 fi
-export HF_HOME="${HF_HOME:-$(mktemp -d)}" HF_HUB_OFFLINE=1 DS_ACCELERATOR=cpu
+# Caches of their own, so a run never meets what an earlier one left (a killed op build's lock,
+# a half-written model): the Hub's, torch's JIT-built ops and sciglm's; removed at the end.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+export HF_HOME="${HF_HOME:-$scratch/hf}" TORCH_EXTENSIONS_DIR="${TORCH_EXTENSIONS_DIR:-$scratch/ops}" \
+  SCIGLM_CACHE="${SCIGLM_CACHE:-$scratch/sciglm}" HF_HUB_OFFLINE=1 DS_ACCELERATOR=cpu
 .venv/bin/ruff check .
 .venv/bin/python -m pytest -q -rs "$@"
 if [ -z "${SCIGLM_SKIP_SLOW:-}" ]; then

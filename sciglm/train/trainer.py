@@ -16,6 +16,7 @@ from typing import Any
 from sciglm.errors import SciglmError
 from sciglm.progress import console
 from sciglm.train import curves, memory
+from sciglm.train.build_locks import clear_stale_locks
 from sciglm.train.config import TrainConfig, save_config, save_recipe
 from sciglm.train.data import copy_data_card, read_records, tokenize_records
 from sciglm.train.deepspeed_config import check_consistency, load_deepspeed_config
@@ -32,11 +33,14 @@ def _free_port() -> int:
 
 def prepare_environment(use_deepspeed: bool) -> None:
     """Let one plain process run DeepSpeed: it needs the launcher's variables, which
-    ``deepspeed``/``torchrun`` set for multi-process runs (then nothing is changed)."""
+    ``deepspeed``/``torchrun`` set for multi-process runs (then nothing is changed), and no
+    stale op-build lock (:mod:`sciglm.train.build_locks`)."""
     import torch
 
     if not torch.cuda.is_available():
         os.environ.setdefault("DS_ACCELERATOR", "cpu")
+    if use_deepspeed:
+        clear_stale_locks()  # or a build killed earlier would hang this run's op builds
     if use_deepspeed and "RANK" not in os.environ:
         os.environ.update({"RANK": "0", "LOCAL_RANK": "0", "WORLD_SIZE": "1",
                            "MASTER_ADDR": "127.0.0.1",

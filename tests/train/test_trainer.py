@@ -1,15 +1,17 @@
 """End-to-end training on CPU with tiny models: plain, DeepSpeed ZeRO-2/ZeRO-3 (gloo), kill and
 resume, and the embedded SmolLM2, each run in a fresh process as a user runs it. DeepSpeed
-JIT-builds its ops into ~/.cache/torch_extensions on first use (about a minute), hence
+JIT-builds its ops into $TORCH_EXTENSIONS_DIR on first use (about a minute), hence
 ``slow``."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -85,11 +87,26 @@ def test_sciglm_recipe_run_records_its_recipe_and_plans_its_steps(
         assert recipe["learning_rate"] == 3e-3 and recipe["pad_to_max_length"] is True
 
 
+def plant_stale_build_lock(op: str) -> Path:
+    """The lock a build of ``op`` killed an hour ago left where torch builds it: without
+    :mod:`sciglm.train.build_locks` every DeepSpeed run after would wait on it forever."""
+    from torch.utils.cpp_extension import _get_build_directory
+
+    lock = Path(_get_build_directory(op, verbose=False)) / "lock"
+    lock.touch()
+    os.utime(lock, (time.time() - 3600, time.time() - 3600))
+    return lock
+
+
 @pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
 def test_deepspeed_zero_on_cpu(stage, gsm8k_mix, tiny_model_dir, tmp_path) -> None:
     out = tmp_path / "run"
-    summary = run_json(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
-                                 "--deepspeed", str(REPO / "training" / stage)))
+    lock = plant_stale_build_lock("fused_adam")
+    proc = run_sciglm(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
+                                "--deepspeed", str(REPO / "training" / stage)))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f"removed a stale DeepSpeed build lock {lock}" in proc.stderr.replace("\n", "")
+    summary = json.loads(proc.stdout)
     assert summary["steps"] == 6
     assert_trained_and_reloads(out, tiny_model_dir)
 
