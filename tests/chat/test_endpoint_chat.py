@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,17 @@ def test_unknown_model_and_dead_endpoint_are_one_line_errors() -> None:
         list(dead.stream([{"role": "user", "content": "x"}], GenParams(), threading.Event()))
 
 
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt, as in a terminal, even where the test run was started
+    with SIGINT ignored (a background job of a shell without job control inherits SIG_IGN,
+    and Python then installs no handler)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("ctrl_c")
 def test_ctrl_c_stops_the_reply_and_keeps_the_chat() -> None:
     out = io.StringIO()
     lines = iter(["please write something long", "/params", "hello"])
@@ -84,6 +96,7 @@ def test_ctrl_c_stops_the_reply_and_keeps_the_chat() -> None:
     assert session.history[-1] == {"role": "assistant", "content": "You said: hello"}
 
 
+@pytest.mark.usefixtures("ctrl_c")
 def test_ctrl_c_during_concurrent_requests_returns_at_once() -> None:
     def slow(messages: list[dict[str, str]]) -> str:
         time.sleep(30)
