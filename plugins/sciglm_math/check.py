@@ -79,9 +79,7 @@ def same_answer(reference: str, answer: str) -> bool | None:
     ref_number, ans_number = _number(ref), _number(ans)
     if ref_number is not None and ans_number is not None:
         return numbers_equal(ref_number, ans_number)
-    # i0 is not i·0: a name with digits is never evaluated as a product
-    ref_value = None if guard.name_with_digits(ref) else numeric.evaluate(ref)
-    ans_value = None if guard.name_with_digits(ans) else numeric.evaluate(ans)
+    ref_value, ans_value = numeric.evaluate(ref), numeric.evaluate(ans)
     if ref_value is not None and ans_value is not None:
         return numeric.equal(ref_value, ans_value)
     # a number against a matrix, an interval, a polynomial: different without asking sympy

@@ -238,7 +238,10 @@ def _scalar(text: str) -> complex:
 
 
 def evaluate(text: str) -> Value | None:
-    """The constant a normalized answer spells, or ``None`` if it is not one."""
+    """The constant a normalized answer spells, or ``None`` if it is not one (``i0`` is a
+    name, not i·0)."""
+    if name_with_digits(text):
+        return None
     text = text.replace(" ", "")
     if not text:
         return None
