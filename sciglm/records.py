@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from typing import Any
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
@@ -27,7 +28,13 @@ class Question:
 
 @dataclass
 class VerifyItem:
-    """One answer to check: a model's whole response against a reference answer."""
+    """One answer to check: a model's whole response against a reference answer.
+
+    ``extra`` holds the record's other fields that describe the *reference* (a quantity's
+    ``unit``, a Lean ``statement``/``header``). How an item is judged is never read from the
+    record: ``scorer`` and ``benchmark`` are set by the caller's code (a benchmark, a
+    protocol) and :meth:`from_record` leaves them empty whatever the record says.
+    """
 
     id: str
     subject: str
@@ -36,10 +43,15 @@ class VerifyItem:
     question: str | None = None
     choices: list[str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: A benchmark scorer's name (:mod:`sciglm.eval.scorers`); ``None``: the subject verifier.
+    scorer: str | None = None
+    #: The benchmark the item belongs to, for scorers that need its settings.
+    benchmark: str | None = None
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> VerifyItem:
-        known = {"id", "subject", "response", "reference", "question", "choices"}
+        known = {"id", "subject", "response", "reference", "question", "choices",
+                 "scorer", "benchmark"}
         return cls(
             id=str(record.get("id", "")),
             subject=str(record.get("subject", "")),
@@ -49,6 +61,23 @@ class VerifyItem:
             choices=record.get("choices") if isinstance(record.get("choices"), list) else None,
             extra={k: v for k, v in record.items() if k not in known},
         )
+
+
+class VerdictStatus(str, Enum):
+    """How a verdict came about; code decides on this, never on the reason's wording."""
+
+    #: The verifier ran to its end: ``correct`` is its judgement (``None``: cannot be checked
+    #: whole, the reason says why).
+    JUDGED = "judged"
+    #: The check ran past its time bound and was stopped (``correct`` is ``None``).
+    TIMED_OUT = "timed_out"
+    #: The check ran out of its memory bound (``correct`` is ``None``).
+    OUT_OF_MEMORY = "out_of_memory"
+    #: The verifier raised, or its process died on its own (``correct`` is ``None``).
+    CRASHED = "crashed"
+    #: The check never ran to an answer: the pool was closed or interrupted (Ctrl-C), the item
+    #: could not be sent. A resumed run checks it again.
+    NOT_RUN = "not_run"
 
 
 @dataclass
@@ -61,6 +90,7 @@ class Verdict:
     details: dict[str, Any] = field(default_factory=dict)
     #: Wall-clock seconds the check took (filled in by the verifier pool).
     seconds: float = 0.0
+    status: VerdictStatus = VerdictStatus.JUDGED
 
     def to_record(self, item: VerifyItem) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -70,6 +100,7 @@ class Verdict:
             "predicted": self.predicted,
             "reference": item.reference,
             "reason": self.reason,
+            "status": self.status.value,
         }
         if self.details:
             out["details"] = self.details

@@ -194,8 +194,9 @@ def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
 
 
 def _tolerance(extra: dict[str, Any], default: float) -> float:
-    """A record may set its own ``rel_tol`` (0 < rel_tol < 1); otherwise the subject's."""
+    """The subject's tolerance, or a record's own ``rel_tol`` where it is *tighter*: a record
+    can ask for more precision, never for less (a loose ``rel_tol`` would credit wrong answers)."""
     value = extra.get("rel_tol")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < default:
         return float(value)
     return default

@@ -22,13 +22,11 @@ from sciglm.eval.scores import BenchmarkScore, Report, score
 from sciglm.eval.store import RunFolder
 from sciglm.generation.base import ChatModel, GenParams
 from sciglm.io.jsonl import JsonlAppender
-from sciglm.records import Question, Verdict, VerifyItem
+from sciglm.records import Question, Verdict, VerdictStatus, VerifyItem
 from sciglm.verify.pool import VerifierPool
 
 #: On Ctrl-C, how long verdicts of already generated items are waited for before saving.
 SAVE_WAIT_SECONDS = 5.0
-#: Verdicts that say the check never ran (the pool was stopped): not saved, so a resume redoes them.
-_NOT_RUN = ("verifier pool closed", "verifier process died (exit code -2)")
 
 
 @dataclass
@@ -192,11 +190,7 @@ def _run_benchmark(
 def _verify_item(
     bench: bm.Benchmark, question: Question, response: str, protocol: str
 ) -> VerifyItem:
-    extra = {k: v for k, v in question.meta.items() if v is not None}
-    extra |= {"benchmark": bench.name, "protocol": protocol}
     scorer = bench.scorer(protocol)
-    if scorer != bm.SUBJECT_SCORER:
-        extra["scorer"] = scorer
     return VerifyItem(
         id=question.id,
         subject=question.subject,
@@ -204,7 +198,9 @@ def _verify_item(
         reference=question.reference,
         question=question.question,
         choices=question.choices,
-        extra=extra,
+        extra={k: v for k, v in question.meta.items() if v is not None},
+        scorer=None if scorer == bm.SUBJECT_SCORER else scorer,
+        benchmark=bench.name,
     )
 
 
@@ -219,6 +215,7 @@ def _record(bench: bm.Benchmark, item: _Pending, verdict: Verdict) -> dict[str, 
         "predicted": verdict.predicted,
         "correct": verdict.correct,
         "reason": verdict.reason,
+        "status": verdict.status.value,
         "verify_seconds": round(verdict.seconds, 3),
     }
     if verdict.details:
@@ -243,7 +240,7 @@ def _save_judged(bench: bm.Benchmark, items: list[_Pending], sink: JsonlAppender
     """On interruption keep what is judged within a few seconds (a resume redoes the rest)."""
     wait([item.future for item in items], timeout=SAVE_WAIT_SECONDS)
     for item in items:
-        if item.future.done() and item.future.result().reason not in _NOT_RUN:
+        if item.future.done() and item.future.result().status is not VerdictStatus.NOT_RUN:
             sink.write(_record(bench, item, item.future.result()))
 
 

@@ -97,7 +97,7 @@ def score_custom(item: VerifyItem) -> Verdict:
     """The registered benchmark's own scorer (a third party's ``custom_score``)."""
     from sciglm import registry
 
-    bench = registry.get_benchmark(str(item.extra.get("benchmark")))
+    bench = registry.get_benchmark(str(item.benchmark))
     if bench.custom_score is None:
         return Verdict(None, None, f"benchmark {bench.name!r} names a custom scorer it lacks")
     return bench.custom_score(item)

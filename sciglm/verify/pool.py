@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import signal
 import threading
 import time
 from collections import deque
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 
-from sciglm.records import Verdict, VerifyItem
+from sciglm.records import Verdict, VerdictStatus, VerifyItem
 from sciglm.verify import worker as worker_module
 
 DEFAULT_MEMORY_MB = 2048
@@ -254,7 +255,10 @@ class VerifierPool:
                         try:
                             w.conn.send((task_id, task.item))
                         except Exception as exc:  # noqa: BLE001 - unpicklable or broken pipe
-                            task.future.set_result(Verdict(None, None, f"cannot send check: {exc}"))
+                            task.future.set_result(Verdict(
+                                None, None, f"cannot send check: {exc}",
+                                status=VerdictStatus.NOT_RUN,
+                            ))
                             continue
                         if not w.queue:
                             w.head_started, w.head_cold = now, w.cold
@@ -276,10 +280,12 @@ class VerifierPool:
                             _, task = w.queue.popleft()
                             if w.ready:
                                 reason = f"timed out after {task.timeout:g}s"
+                                status = VerdictStatus.TIMED_OUT
                             else:
                                 reason = f"verifier worker did not start in {STARTUP_TIMEOUT:g}s"
+                                status = VerdictStatus.NOT_RUN
                             task.future.set_result(
-                                Verdict(None, None, reason, seconds=task.timeout)
+                                Verdict(None, None, reason, seconds=task.timeout, status=status)
                             )
                         self._replace(workers, index, pending, kill=True)
                     elif not workers[index].queue and workers[index].done >= self.recycle_after:
@@ -298,7 +304,9 @@ class VerifierPool:
                     pending.append(task)
             for task in pending:
                 if not task.future.done():
-                    task.future.set_result(Verdict(None, None, "verifier pool closed"))
+                    task.future.set_result(Verdict(
+                        None, None, "verifier pool closed", status=VerdictStatus.NOT_RUN
+                    ))
 
     def _receive(
         self,
@@ -328,8 +336,12 @@ class VerifierPool:
             code = w.process.exitcode
             if w.queue:
                 _, task = w.queue.popleft()
-                task.future.set_result(
-                    Verdict(None, None, f"verifier process died (exit code {code})")
-                )
+                # Killed by a signal from outside (Ctrl-C reaches the process group): the check
+                # never ran to an answer. Any other death is the check's own doing.
+                interrupted = code in (-signal.SIGINT, -signal.SIGTERM, -signal.SIGHUP)
+                task.future.set_result(Verdict(
+                    None, None, f"verifier process died (exit code {code})",
+                    status=VerdictStatus.NOT_RUN if interrupted else VerdictStatus.CRASHED,
+                ))
             self._replace(workers, index, pending, kill=True)
 

@@ -15,10 +15,14 @@ class SubjectTally:
     wrong: int = 0
     undecided: int = 0
     seconds: float = 0.0
+    #: How many verdicts came about each way (:class:`VerdictStatus` values): an undecided
+    #: verdict that was judged is not one that timed out or never ran.
+    statuses: dict[str, int] = field(default_factory=dict)
 
     def add(self, verdict: Verdict) -> None:
         self.total += 1
         self.seconds += verdict.seconds
+        self.statuses[verdict.status.value] = self.statuses.get(verdict.status.value, 0) + 1
         if verdict.correct is True:
             self.correct += 1
         elif verdict.correct is False:
@@ -44,6 +48,8 @@ class VerifySummary:
             out.wrong += tally.wrong
             out.undecided += tally.undecided
             out.seconds += tally.seconds
+            for status, count in tally.statuses.items():
+                out.statuses[status] = out.statuses.get(status, 0) + count
         return out
 
     def to_dict(self) -> dict[str, Any]:

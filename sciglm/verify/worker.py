@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
 from sciglm import registry
-from sciglm.records import Verdict, VerifyItem
+from sciglm.records import Verdict, VerdictStatus, VerifyItem
 
 
 def warm_up() -> None:
@@ -70,28 +70,30 @@ def limit_memory(memory_mb: int | None) -> None:
 
 
 def verify_one(item: VerifyItem) -> Verdict:
-    """Run the item's subject verifier (or the benchmark scorer it names in ``extra``),
-    turning any failure into an undecided verdict."""
-    scorer = item.extra.get("scorer") if isinstance(item.extra, dict) else None
+    """Run the item's subject verifier (or the benchmark scorer the caller set in
+    ``item.scorer``; never one a record names), turning any failure into an undecided verdict."""
     try:
-        if scorer:
+        if item.scorer:
             from sciglm.eval.scorers import get_scorer
 
-            check = get_scorer(str(scorer))
+            check = get_scorer(item.scorer)
         else:
             check = registry.get_subject(item.subject).verify
     except Exception as exc:  # noqa: BLE001
-        return Verdict(None, None, str(exc))
+        return Verdict(None, None, str(exc), status=VerdictStatus.NOT_RUN)
     try:
         verdict = check(item)
     except MemoryError:
-        return Verdict(None, None, "verifier ran out of its memory limit")
+        return Verdict(None, None, "verifier ran out of its memory limit",
+                       status=VerdictStatus.OUT_OF_MEMORY)
     except RecursionError:
         return Verdict(None, None, "answer too deeply nested to check")
     except Exception as exc:  # noqa: BLE001 - hostile input must not kill the run
-        return Verdict(None, None, f"verifier error: {type(exc).__name__}: {str(exc)[:200]}")
+        return Verdict(None, None, f"verifier error: {type(exc).__name__}: {str(exc)[:200]}",
+                       status=VerdictStatus.CRASHED)
     if not isinstance(verdict, Verdict):
-        return Verdict(None, None, f"subject {item.subject!r} returned {type(verdict).__name__}")
+        return Verdict(None, None, f"subject {item.subject!r} returned {type(verdict).__name__}",
+                       status=VerdictStatus.CRASHED)
     return verdict
 
 
@@ -103,6 +105,10 @@ def serve(conn: Connection, memory_mb: int | None, warm: bool = True) -> None:
     ``("warm", None)``; a check that needs a library still loading waits for it. The first
     check (often the only one) has no warm-up competing with it for the interpreter.
     """
+    # Ctrl-C in a terminal reaches the whole process group: the command that owns the pool
+    # decides what an interrupt means and stops the workers itself; a worker never dies of it
+    # halfway through a check (chat's /verify went on with a broken pipe).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.setrecursionlimit(5000)
     limit_memory(memory_mb)
     sending = threading.Lock()

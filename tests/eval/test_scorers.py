@@ -18,9 +18,10 @@ from sciglm.records import VerifyItem
 from sciglm.verify.pool import VerifierPool
 
 
-def item(response: str, reference: str, **extra: object) -> VerifyItem:
+def item(response: str, reference: str, scorer: str | None = None,
+         **extra: object) -> VerifyItem:
     return VerifyItem("x", "college_physics", response, reference,
-                      choices=["a", "b", "c", "d"], extra=dict(extra))
+                      choices=["a", "b", "c", "d"], extra=dict(extra), scorer=scorer)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +83,7 @@ def test_mathematics_answers() -> None:
 def test_scorers_run_in_the_verifier_pool() -> None:
     items = [item("B", "B", scorer="letter"), item("b", "B", scorer="first-char"),
              VerifyItem("m", "math", "\\boxed{2, 7}", "[2, 7]",
-                        extra={"scorer": "custom", "benchmark": "mathematics"}),
+                        scorer="custom", benchmark="mathematics"),
              item("B", "B", scorer="no-such-scorer"),
              VerifyItem("s", "math", "\\boxed{4}", "4")]  # no scorer: the subject verifier
     with VerifierPool(1) as pool:
