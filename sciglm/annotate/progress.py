@@ -25,7 +25,8 @@ def status_line(summary: AnnotateSummary, stats: EndpointStats, total: int, elap
         f"cot {summary.count('cot')} reflect {summary.count('reflect')} "
         f"hint {summary.count('hint')} failed {summary.count('failed')}"
         + (f" (errors {errors})" if errors else ""),
-        f"tokens {_k(stats.prompt_tokens)}+{_k(stats.completion_tokens)}",
+        (f"tokens {_k(stats.prompt_tokens)}+{_k(stats.completion_tokens)}"
+         if stats.usage_missing < stats.answers or not stats.answers else "tokens not reported"),
         f"{rate:.2f} q/s ETA {eta}",
     ]
     if stats.total_retries:

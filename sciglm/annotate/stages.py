@@ -98,14 +98,16 @@ class QuestionRun:
         self.settings = settings
         self.check = check
         self.trajectory: list[dict[str, Any]] = []
-        self.usage: dict[str, dict[str, int]] = {}
+        self.usage: dict[str, dict[str, int | None]] = {}
 
     # -- one step: ask, verify, maybe judge ----------------------------------------------------
     async def _ask(self, stage: str, messages: list[Message], model: str) -> Completion:
         completion = await self.client.complete(messages, model, self.settings.params)
         counted = self.usage.setdefault(stage, {"prompt_tokens": 0, "completion_tokens": 0})
-        counted["prompt_tokens"] += completion.prompt_tokens or 0
-        counted["completion_tokens"] += completion.completion_tokens or 0
+        for key, value in (("prompt_tokens", completion.prompt_tokens),
+                           ("completion_tokens", completion.completion_tokens)):
+            # A stage with an answer the server gave no usage for has no count: null, not 0.
+            counted[key] = None if value is None or counted[key] is None else counted[key] + value
         return completion
 
     async def attempt(

@@ -158,7 +158,7 @@ def _report(summary: AnnotateSummary, stats: EndpointStats | None, config: Annot
     line = (f"{summary.done} annotated, {summary.resumed} already done, "
             f"{summary.not_started} not started | requests {stats.requests} "
             f"(cache hits {stats.cache_hits}, retries: {retries}) | tokens "
-            f"{stats.prompt_tokens} prompt + {stats.completion_tokens} completion")
+            f"{stats.tokens_text()}")
     if cost is not None:
         line += f" | cost ${cost:.4f}"
     rate = summary.done / summary.wall_seconds if summary.wall_seconds else 0.0

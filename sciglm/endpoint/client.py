@@ -39,6 +39,9 @@ MAX_RETRY_AFTER = 300.0  # seconds: a longer Retry-After is capped
 CONNECTIONS_PER_CLIENT = 8  # requests in flight per HTTP connection pool
 #: Seconds without a byte on a streamed answer before the try is abandoned and retried.
 DEFAULT_IDLE_TIMEOUT = 30.0
+#: What a streamed request adds to its body: OpenAI-compatible servers send a stream's token
+#: usage (a last chunk with no choices) only when the request asks for it.
+STREAM_FIELDS: dict[str, Any] = {"stream": True, "stream_options": {"include_usage": True}}
 
 
 class EndpointError(SciglmError):
@@ -104,6 +107,10 @@ class EndpointStats:
     failures: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    #: Answers fetched from the server (not from the cache), and how many of them came
+    #: without token usage: the token counts above leave those out.
+    answers: int = 0
+    usage_missing: int = 0
     retries: dict[str, int] = field(default_factory=dict)
 
     def count_retry(self, kind: str) -> None:
@@ -113,9 +120,27 @@ class EndpointStats:
     def total_retries(self) -> int:
         return sum(self.retries.values())
 
+    def count_usage(self, completion: Completion) -> None:
+        """Add one answer's tokens; an answer without usage is counted as such, never as 0."""
+        self.answers += 1
+        if completion.prompt_tokens is None or completion.completion_tokens is None:
+            self.usage_missing += 1
+        self.prompt_tokens += completion.prompt_tokens or 0
+        self.completion_tokens += completion.completion_tokens or 0
+
+    def tokens_text(self) -> str:
+        """``"1200 prompt + 340 completion"``, saying when the server reported no usage."""
+        if self.usage_missing and self.usage_missing == self.answers:
+            return "usage not reported by the server"
+        text = f"{self.prompt_tokens} prompt + {self.completion_tokens} completion"
+        if self.usage_missing:
+            text += f" (usage not reported by the server for {self.usage_missing} answers)"
+        return text
+
     def cost(self, price_input: float | None, price_output: float | None) -> float | None:
-        """US dollars at the given prices per million tokens, or ``None`` without prices."""
-        if price_input is None and price_output is None:
+        """US dollars at the given prices per million tokens; ``None`` without prices or when
+        the server reported no usage for some answers (a cost from part of them would lie)."""
+        if price_input is None and price_output is None or self.usage_missing:
             return None
         return (self.prompt_tokens * (price_input or 0.0)
                 + self.completion_tokens * (price_output or 0.0)) / 1e6
@@ -128,6 +153,7 @@ class EndpointStats:
             "retries": dict(sorted(self.retries.items())),
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
+            "answers_without_usage": self.usage_missing,
         }
 
 
@@ -289,8 +315,7 @@ class EndpointClient:
                     cached=True,
                 )
         completion = await self._fetch(body, kind)
-        self.stats.prompt_tokens += completion.prompt_tokens or 0
-        self.stats.completion_tokens += completion.completion_tokens or 0
+        self.stats.count_usage(completion)
         if self.cache is not None:
             self.cache.put(key, completion.to_dict())
         return completion
@@ -305,7 +330,7 @@ class EndpointClient:
     ) -> AsyncIterator[str]:
         """Reply text pieces as they arrive (chat). A try that fails or stalls before its first
         piece is retried; once text has been shown, a failure ends the reply with an error."""
-        body = {"model": model, "messages": messages, **params, "stream": True}
+        body = {"model": model, "messages": messages, **params, **STREAM_FIELDS}
         retry = 0
         while True:
             shown = False
@@ -316,14 +341,17 @@ class EndpointClient:
                         "/chat/completions", body=body, cast_to=ChatCompletion, stream=True,
                         stream_cls=RawChunks,
                     ), self.idle_timeout)
+                    usage: Any = None
                     try:
                         async for chunk in _idle_bounded(stream, self.idle_timeout):
+                            usage = _chunk_usage(chunk) or usage
                             piece = _chunk_text(chunk, "chat")
                             if piece:
                                 shown = True
                                 yield piece
                     finally:
                         await stream.close()
+                self.stats.count_usage(_usage_completion("", usage, None))
                 return
             except Exception as exc:  # noqa: BLE001 - classified below, re-raised when final
                 kind, reason, retry_after = self._classify(exc)
@@ -344,7 +372,7 @@ class EndpointClient:
             response = await client.post(path, body=body, cast_to=_whole_type(kind))
             return parse_completion(response) if kind == "chat" else parse_text(response)
         stream = await _idle_bounded_call(client.post(
-            path, body={**body, "stream": True}, cast_to=_whole_type(kind), stream=True,
+            path, body={**body, **STREAM_FIELDS}, cast_to=_whole_type(kind), stream=True,
             stream_cls=RawChunks,
         ), self.idle_timeout)
         pieces: list[str] = []
@@ -359,20 +387,12 @@ class EndpointClient:
                     pieces.append(_chunk_text(chunk, kind))
                     if isinstance(first.get("finish_reason"), str):
                         finish = first["finish_reason"]
-                if isinstance(chunk, dict) and isinstance(chunk.get("usage"), dict):
-                    usage = chunk["usage"]
+                usage = _chunk_usage(chunk) or usage
         finally:
             await stream.close()
         if not with_choices:
             raise MalformedResponse("no choices in the streamed answer")
-        prompt = usage.get("prompt_tokens") if isinstance(usage, dict) else None
-        completion = usage.get("completion_tokens") if isinstance(usage, dict) else None
-        return Completion(
-            text="".join(pieces),
-            prompt_tokens=prompt if isinstance(prompt, int) else None,
-            completion_tokens=completion if isinstance(completion, int) else None,
-            finish_reason=finish,
-        )
+        return _usage_completion("".join(pieces), usage, finish)
 
     def _classify(self, exc: BaseException) -> tuple[str, str, float | None]:
         """``(kind, reason, retry_after)``; kind ``"fatal"`` is not retried."""
@@ -410,6 +430,24 @@ class EndpointClient:
             self.stats.count_retry(error_kind)
             await asyncio.sleep(self.retry.delay(retry, retry_after))
             retry += 1
+
+
+def _chunk_usage(chunk: Any) -> dict[str, Any] | None:
+    """A streamed chunk's ``usage`` (the last chunk, asked for by ``include_usage``)."""
+    usage = chunk.get("usage") if isinstance(chunk, dict) else None
+    return usage if isinstance(usage, dict) else None
+
+
+def _usage_completion(text: str, usage: dict[str, Any] | None, finish: str | None) -> Completion:
+    """A streamed answer's :class:`Completion`; token counts ``None`` where usage is absent."""
+    prompt = (usage or {}).get("prompt_tokens")
+    completion = (usage or {}).get("completion_tokens")
+    return Completion(
+        text=text,
+        prompt_tokens=prompt if isinstance(prompt, int) else None,
+        completion_tokens=completion if isinstance(completion, int) else None,
+        finish_reason=finish,
+    )
 
 
 async def bounded(awaitable: Awaitable[T], seconds: float) -> T:

@@ -164,7 +164,7 @@ class LoopbackServer:
                 headers = {k.strip().lower(): v.strip()
                            for k, _, v in (line.partition(":") for line in lines[1:] if line)}
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                reply, streamed = self._answer(method, path, body, headers)
+                reply, streamed, usage = self._answer(method, path, body, headers)
                 self.in_flight += 1
                 self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
                 try:
@@ -173,8 +173,9 @@ class LoopbackServer:
                     if reply.action not in ("respond", "stall_stream"):
                         _cut(writer)
                         return
-                    if streamed and reply.status == 200:
-                        if not await self._stream(writer, reply):
+                    recorded = reply.headers.get("Content-Type") == "text/event-stream"
+                    if streamed and reply.status == 200 and not recorded:
+                        if not await self._stream(writer, reply, usage):
                             return
                         continue
                 finally:
@@ -192,11 +193,12 @@ class LoopbackServer:
             self._writers.discard(writer)
             writer.close()
 
-    async def _stream(self, writer: asyncio.StreamWriter, reply: Reply) -> bool:
-        """Send ``reply`` as server-sent events, chunked; ``False`` when the connection was cut."""
+    async def _stream(self, writer: asyncio.StreamWriter, reply: Reply, usage: bool) -> bool:
+        """Send ``reply`` as server-sent events, chunked (with a last usage chunk when
+        ``usage``); ``False`` when the connection was cut."""
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                      b"Transfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n")
-        for number, event in enumerate(sse_events(reply.body)):
+        for number, event in enumerate(sse_events(reply.body, usage)):
             data = f"data: {event}\n\n".encode()
             writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
             await writer.drain()
@@ -212,21 +214,24 @@ class LoopbackServer:
         return True
 
     def _answer(self, method: str, path: str, body: bytes,
-                headers: dict[str, str]) -> tuple[Reply, bool]:
-        """The reply to one request, and whether it goes out as a stream."""
+                headers: dict[str, str]) -> tuple[Reply, bool, bool]:
+        """The reply to one request, whether it goes out as a stream, and whether that stream
+        ends with a usage chunk (only when the request asks, as OpenAI's API does)."""
         route = path.split("?")[0].rstrip("/")
         if method == "GET" and route.endswith("/models"):
             data = [{"id": m, "object": "model", "owned_by": "loopback"} for m in self.models]
-            return Reply(200, json.dumps({"object": "list", "data": data}).encode()), False
+            return Reply(200, json.dumps({"object": "list", "data": data}).encode()), False, False
         if "/files" in route or "/batches" in route:
-            return self.batches.answer(method, route, body, headers), False
+            return self.batches.answer(method, route, body, headers), False, False
         if method != "POST" or not route.endswith(("/chat/completions", "/completions")):
-            return error(404), False
+            return error(404), False, False
         try:
             request = json.loads(body)
         except ValueError:
-            return error(400), False
-        return self.respond(request), bool(request.get("stream"))
+            return error(400), False, False
+        options = request.get("stream_options")
+        usage = isinstance(options, dict) and options.get("include_usage") is True
+        return self.respond(request), bool(request.get("stream")), usage
 
     def respond(self, request: dict[str, Any]) -> Reply:
         """The responder's answer to one completion request (counted)."""
@@ -237,9 +242,11 @@ class LoopbackServer:
         return reply
 
 
-def sse_events(body: bytes) -> list[str]:
-    """A whole chat/text completion body as streamed chunks: one per word, then the usage.
-    A body that is not a completion goes out as one event as it is (garbage stays garbage)."""
+def sse_events(body: bytes, usage: bool = True) -> list[str]:
+    """A whole chat/text completion body as streamed chunks: one per word, then (``usage``)
+    a chunk with no choices and the usage, as OpenAI sends it for ``stream_options:
+    {"include_usage": true}``. A body that is not a completion goes out as one event as it
+    is (garbage stays garbage)."""
     try:
         whole = json.loads(body)
         choice = whole["choices"][0]
@@ -260,7 +267,7 @@ def sse_events(body: bytes) -> list[str]:
         events.append(json.dumps({"id": whole.get("id", "x"), "object": obj,
                                   "created": whole.get("created", 0),
                                   "model": whole.get("model", "loopback"), "choices": [part]}))
-    if whole.get("usage"):
+    if usage and whole.get("usage"):
         events.append(json.dumps({"id": whole.get("id", "x"), "object": obj,
                                   "created": whole.get("created", 0),
                                   "model": whole.get("model", "loopback"), "choices": [],
