@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the ChatGLM3 conversion and tokenizer tests on the lowest transformers that pyproject.toml
-# allows, in a throwaway venv (torch from constraints.txt), so the declared floor stays true.
+# allows, in a throwaway venv (torch from pins.txt; the complete lock would fix transformers), so the declared floor stays true.
 #   bash scripts/test_transformers_floor.sh            # venv in a temporary folder
 #   FLOOR_VENV=/tmp/tf-floor bash scripts/test_transformers_floor.sh   # reuse a venv
 set -euo pipefail
@@ -9,7 +9,7 @@ floor=$(grep -oE '"transformers>=[0-9.]+' pyproject.toml | head -1 | cut -d= -f2
 venv="${FLOOR_VENV:-$(mktemp -d)/venv}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q -c constraints.txt torch "transformers==$floor" safetensors \
+  "$venv/bin/pip" install -q -c pins.txt torch "transformers==$floor" safetensors \
     sentencepiece protobuf pytest pytest-timeout pluggy click rich pyyaml
 fi
 echo "transformers $("$venv/bin/python" -c 'import transformers; print(transformers.__version__)')"
