@@ -141,9 +141,14 @@ def _teacher(base_url: str | None, model: str | None):  # type: ignore[no-untype
     from sciglm.teacher import EmbeddedTeacher
 
     teacher = EmbeddedTeacher(model)
-    say(f"starting the embedded teacher ({teacher.model}) on {teacher.base_url} …")
+    say(f"starting the embedded teacher ({teacher.model}) on {teacher.base_url}, "
+        f"log: {teacher.log_path} …")
     with teacher:
-        yield teacher.base_url, teacher.model, True
+        try:
+            yield teacher.base_url, teacher.model, True
+        finally:
+            if teacher.died():
+                say("Error: " + teacher.death_report("during the run"), "red")
 
 
 def _report(summary: AnnotateSummary, stats: EndpointStats | None, config: AnnotateConfig,

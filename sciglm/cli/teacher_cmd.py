@@ -39,8 +39,8 @@ def serve(**values: Any) -> None:
 
     config = from_values(TeacherServeConfig, values)
     server = EmbeddedTeacher(config.model, config.port, ready_timeout=config.ready_timeout,
-                             threads=config.threads)
-    console.print(f"loading {server.model} …", highlight=False)
+                             threads=config.threads, kv_cache_mb=config.kv_cache_mb)
+    console.print(f"loading {server.model} (log: {server.log_path}) …", highlight=False)
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -51,8 +51,8 @@ def serve(**values: Any) -> None:
                 click.echo(f"base_url: {server.base_url}\nmodel: {server.model}")
             console.print("serving; Ctrl-C to stop", highlight=False)
             while not stop.is_set():
-                if server.process is None or server.process.poll() is not None:
-                    raise click.ClickException(f"the server exited: {server.log_tail()}")
+                if server.process is None or server.died():
+                    raise click.ClickException(server.death_report("while serving"))
                 stop.wait(1.0)
     except KeyboardInterrupt:
         pass

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sciglm.config import option
-from sciglm.teacher.server import READY_TIMEOUT, THREADS
+from sciglm.teacher.server import KV_CACHE_MB, READY_TIMEOUT, THREADS
 
 
 @dataclass
@@ -19,4 +19,6 @@ class TeacherServeConfig:
     ready_timeout: float = option(READY_TIMEOUT, "Seconds to wait for the model to load.")
     threads: int = option(THREADS, "Torch CPU threads of the server (more only helps on an idle "
                           "machine).", min=1)
+    kv_cache_mb: int = option(KV_CACHE_MB, "Megabytes of KV cache for continuous batching "
+                              "(requests wait for room beyond it).", min=16)
     as_json: bool = option(False, "Print base_url and model as JSON on stdout.", flag="--json")
