@@ -31,6 +31,9 @@ from sciglm_lean.repl import (
 from sciglm_lean.screen import same_statement, screen, screen_header, screen_submission
 from sciglm_lean.trusted import TrustedChecker
 
+#: The most characters (statement, response and header together) a check reads.
+MAX_INPUT_CHARS = 200_000
+
 
 def goals_at(result: CommandResult, error: Message) -> list[str]:
     """The goals before the tactic where ``error`` was raised (from ``allTactics``)."""
@@ -73,7 +76,21 @@ class LeanChecker:
 
     # -- public ------------------------------------------------------------------------------
     def check(self, statement: str, response: str, header: str | None = None) -> Verdict:
-        """Judge ``response`` as a proof of ``statement``."""
+        """Judge ``response`` as a proof of ``statement``; whatever goes wrong is a verdict."""
+        size = len(statement) + len(response) + len(header or "")
+        if size > MAX_INPUT_CHARS:
+            return Verdict(
+                None, None, f"cannot check: {size} characters of Lean, over the cap of "
+                f"{MAX_INPUT_CHARS}"
+            )
+        try:
+            return self._check(statement, response, header)
+        except Exception as exc:  # noqa: BLE001 - no exception may escape a verdict
+            self.close()
+            return Verdict(None, None, f"cannot check: internal error: {type(exc).__name__}: "
+                           f"{str(exc)[:300]}")
+
+    def _check(self, statement: str, response: str, header: str | None) -> Verdict:
         try:
             submission = compose(statement, response, header)
         except ComposeError as exc:

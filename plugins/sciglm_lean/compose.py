@@ -4,8 +4,9 @@ A response may be a whole Lean file (it declares the asked theorem as a Lean com
 with Lean's tokenizer, so a statement inside a comment or string does not count), or just the
 proof (tactics, or ``by ...``/``:= ...``), which is appended to the asked statement. Either way
 the result is screened as a whole (:func:`sciglm_lean.screen.screen_submission`): nothing may
-follow the asked theorem. Markdown fences are removed; leading ``import`` lines that name only
-modules move to the header (any other ``import`` stays in the body, where the screen rejects it).
+follow the asked theorem. Markdown fences are removed. The header is the record's, never the
+response's: a leading ``import`` line the header already has is dropped; any other ``import``
+stays in the body, where the screen rejects it.
 """
 
 from __future__ import annotations
@@ -114,11 +115,10 @@ def split_imports(code: str) -> tuple[list[str], str]:
     return imports, "\n".join(rest)
 
 
-def merge_header(header: str, imports: list[str]) -> str:
-    """``header`` with any import it lacks added at the top."""
-    have = {line.strip() for line in header.splitlines() if line.strip().startswith("import ")}
-    extra = [line for line in imports if line not in have]
-    return "\n".join(extra + [header]) if extra else header
+def unknown_imports(header: str, imports: list[str]) -> list[str]:
+    """Those of ``imports`` the record's ``header`` does not have (they stay in the body)."""
+    have = {" ".join(line.split()) for line in header.splitlines() if line.strip()}
+    return [line for line in imports if line not in have]
 
 
 def as_proof(signature: str, proof: str) -> str:
@@ -154,7 +154,10 @@ def compose(statement: str, response: str, header: str | None = None) -> Submiss
     signature = statement_signature(statement)
     name, signature = theorem_name(signature)
     imports, code = split_imports(extract_code(response))
-    full_header = merge_header(header if header and header.strip() else DEFAULT_HEADER, imports)
+    full_header = header if header and header.strip() else DEFAULT_HEADER
+    extra = unknown_imports(full_header, imports)
+    if extra:  # the screen rejects an import in the body
+        code = "\n".join([*extra, code])
     submitted = declared_statement(code, name) if name != EXAMPLE_NAME else None
     if submitted is not None:
         return Submission(full_header, code, name, signature, submitted, True)

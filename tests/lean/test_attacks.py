@@ -1,0 +1,144 @@
+"""Issue 22: the screen reads a submission as Lean does or refuses it, code-running constructs are
+meta, and the challenge is fixed by the record. Each case reaches the checker with no Lean: a
+cheat must come back ``false`` (or ``null``), never ``true``, and no exception may escape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sciglm_lean.checker import LeanChecker
+from sciglm_lean.compose import compose
+from sciglm_lean.lexer import LexError, tokenize
+from sciglm_lean.screen import screen, screen_header
+
+from tests.lean.helpers import STATEMENT, make_config
+
+SIG = "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3"
+
+#: Text Lean reads one way and the old screen another (both directions), and code run while
+#: elaborating. (name, response, the screen rule expected to catch it)
+ATTACKS = [
+    # Lean does not interpolate after `panic!`: the old screen skipped to the next `"`.
+    ("panic! hides axiom", f'def k : String := panic!"{{"\naxiom c : False\n'
+     f'def j : String := "}}"\n{SIG} := c.elim', "syntax"),
+    ("get! hides run_cmd", f'def k := get!"{{"\nrun_cmd pure ()\ndef j := "}}"\n{SIG} := by omega',
+     "syntax"),
+    # Lean interpolates after `s! "` (space), `throwError`, `dbg_trace`, `m!`, `f!`.
+    ("s! space sorry", '  have := s! "{sorry}"\n  omega', "syntax"),
+    ("throwError sorry", '  have := (throwError "{sorry}" : Option Nat)\n  omega', "syntax"),
+    ("dbg_trace sorry", '  exact dbg_trace "{sorry}"; rfl', "syntax"),
+    ("m! sorry", '  have := m!"{sorry}"\n  omega', "syntax"),
+    ("plain brace", '  have := "{"\n  omega', "syntax"),
+    # code run at elaboration
+    ("simp config term", "  simp (config := { decide := true }) [h]", "meta"),
+    ("named config term", "  simp (maxSteps := myDef 3) [h]", "meta"),
+    ("decide positional config", "  subst h\n  decide (config := ⟨true, false, true⟩)", "meta"),
+    ("include_str", '  have := include_str "/etc/passwd"\n  omega', "meta"),
+    ("include_str ident", "  have := include_str p\n  omega", "meta"),
+    ("test_extern", f"test_extern Nat.add 1 2\n{SIG} := by omega", "command"),
+    ("plausible", "  plausible", "meta"),
+    ("slim_check", "  slim_check", "meta"),
+    ("_root_ IO", "  have := _root_.IO.Process.run {cmd := \"x\"}\n  omega", "meta"),
+    ("_root_ IO quoted", "  have := «_root_».IO.FS.readFile x\n  omega", "meta"),
+    ("_root_ sorry", "  exact _root_.sorryAx _ false", "sorry"),
+    ("open Lean in", f"open Lean Elab Command in\n{SIG} := by omega", "meta"),
+    ("open IO", f"open IO\n{SIG} := by omega", "meta"),
+    ("open System.FilePath", f"open System.FilePath in\n{SIG} := by omega", "meta"),
+    ("open _root_.Lean", f"open _root_.Lean.Meta in\n{SIG} := by omega", "meta"),
+    ("open in tactic", "  open Lean in omega", "meta"),
+    ("unknown command at column 0", f"{SIG} := by omega\nsome_new_command foo", "command"),
+    ("unknown command before", f"brand_new_cmd x\n{SIG} := by omega", "command"),
+    ("maxHeartbeats 0", f"set_option maxHeartbeats 0 in\n{SIG} := by omega", "option"),
+    ("maxHeartbeats huge", f"set_option maxHeartbeats 99999999999 in\n{SIG} := by omega",
+     "option"),
+    ("maxRecDepth huge", "  set_option maxRecDepth 100000000 in omega", "option"),
+    ("synth heartbeats 0", f"set_option synthInstance.maxHeartbeats 0 in\n{SIG} := by omega",
+     "option"),
+    ("linter term", f"set_option linter.unusedVariables x in\n{SIG} := by omega", "option"),
+]
+
+
+def offline() -> LeanChecker:
+    return LeanChecker(make_config(Path(".")), launch="unchecked: no Lean in this test")
+
+
+@pytest.mark.parametrize("name, response, rule", ATTACKS, ids=[a[0] for a in ATTACKS])
+def test_each_attack_is_screened(name: str, response: str, rule: str) -> None:
+    verdict = offline().check(STATEMENT, response)
+    assert verdict.correct is False, (name, verdict)
+    assert verdict.details.get("screen") == rule, (name, verdict.reason)
+
+
+def test_lean_reads_no_interpolation_after_panic_so_neither_does_the_screen() -> None:
+    """The axiom after `panic!"{"` is a token the screen sees (or the text is refused)."""
+    text = 'def k : String := panic!"{"\naxiom c : False\ndef j : String := "}"'
+    try:
+        texts = [t.text for t in tokenize(text)]
+    except LexError:
+        return  # refused: fails closed
+    assert "axiom" in texts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        's!"' + '{s!"' * 5000 + "x",
+        "  exact \ud800",
+        "-- \udfff\n  omega",
+        '"\ud83d"',
+        "(" * 100000,
+    ],
+    ids=["deep interpolation", "lone surrogate", "surrogate in comment", "surrogate in string",
+         "deep parens"],
+)
+def test_hostile_text_is_a_verdict_never_an_exception(text: str) -> None:
+    verdict = offline().check(STATEMENT, text)
+    assert verdict.correct is not True
+    assert verdict.reason
+
+
+def test_an_oversized_response_is_not_checked() -> None:
+    verdict = offline().check(STATEMENT, "  omega\n" + "-- padding\n" * 50000)
+    assert verdict.correct is None and "characters" in verdict.reason
+
+
+def test_an_internal_error_is_a_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sciglm_lean.checker as checker
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(checker, "compose", boom)
+    verdict = offline().check(STATEMENT, "  omega")
+    assert verdict.correct is None and "boom" in verdict.reason
+
+
+def test_literal_configs_and_named_arguments_still_pass() -> None:
+    assert screen(f"{SIG} := by\n  simp (config := true) [h]").ok  # a literal is not code
+    assert screen(f"{SIG} := by\n  decide +kernel").ok
+    assert screen(f"set_option maxHeartbeats 400000 in\n{SIG} := by omega").ok
+    assert screen(f"open Nat Real in\n{SIG} := by omega").ok
+
+
+# -- the challenge is fixed by the record -----------------------------------------------------
+def test_a_response_import_outside_the_header_is_rejected() -> None:
+    response = f"```lean\nimport Mathlib.Tactic\nimport Evil.Module\n\n{SIG} := by omega\n```"
+    verdict = offline().check(STATEMENT, response, header="import Mathlib.Tactic")
+    assert verdict.correct is False and verdict.details.get("screen") == "import", verdict
+    submission = compose(STATEMENT, response, "import Mathlib.Tactic")
+    assert submission.header == "import Mathlib.Tactic"  # the record's header, unchanged
+
+
+def test_a_response_import_already_in_the_header_is_dropped() -> None:
+    response = f"```lean\nimport Mathlib\n\n{SIG} := by omega\n```"
+    submission = compose(STATEMENT, response, "import Mathlib")
+    assert submission.header == "import Mathlib" and "import" not in submission.body
+
+
+@pytest.mark.parametrize(
+    "header", ["import Mathlib.«../..»", "import «Mathlib/../x»", "import Mathlib.«a b»"]
+)
+def test_module_names_are_plain_identifiers(header: str) -> None:
+    result = screen_header(header)
+    assert not result.ok and result.rule == "import", result
