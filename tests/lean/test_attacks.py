@@ -4,12 +4,15 @@ cheat must come back ``false`` (or ``null``), never ``true``, and no exception m
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from sciglm_lean.checker import LeanChecker
 from sciglm_lean.compose import compose
 from sciglm_lean.lexer import LexError, tokenize
+from sciglm_lean.sandbox import find_bwrap, sandbox_problem
 from sciglm_lean.screen import screen, screen_header
 
 from tests.lean.helpers import STATEMENT, make_config
@@ -142,3 +145,34 @@ def test_a_response_import_already_in_the_header_is_dropped() -> None:
 def test_module_names_are_plain_identifiers(header: str) -> None:
     result = screen_header(header)
     assert not result.ok and result.rule == "import", result
+
+
+# -- never Lean on untrusted text outside a sandbox ---------------------------------------------
+def test_a_custom_repl_runs_in_the_sandbox_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sciglm_lean.config import LeanConfig, resolve_launch
+
+    if sandbox_problem(find_bwrap()) is not None:
+        pytest.skip(str(sandbox_problem(find_bwrap())))
+    target = tmp_path / "comparator"
+    target.write_text("original")
+    script = f"open({str(target)!r}, 'w').write('forged')"
+    config = LeanConfig(project=tmp_path, repl_command=(sys.executable, "-c", script))
+    launch = resolve_launch(config)
+    assert not isinstance(launch, str), launch
+    assert launch.command[0].endswith("bwrap") and "--unshare-all" in launch.command
+    subprocess.run(launch.command, cwd=launch.cwd, capture_output=True, timeout=60)
+    assert target.read_text() == "original"  # the REPL could not overwrite a trusted file
+
+
+def test_without_a_sandbox_no_repl_starts_unless_allowed_for_local_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sciglm_lean.config import LeanConfig, resolve_launch
+
+    monkeypatch.setenv("SCIGLM_LEAN_BWRAP", "")
+    command = (sys.executable, "-c", "pass")
+    refused = resolve_launch(LeanConfig(project=tmp_path, repl_command=command))
+    assert isinstance(refused, str) and refused.startswith("unchecked:")
+    assert "no sandbox" in refused and "SCIGLM_LEAN_UNSANDBOXED" in refused
+    allowed = resolve_launch(LeanConfig(project=tmp_path, repl_command=command, unsandboxed=True))
+    assert not isinstance(allowed, str) and allowed.command == command

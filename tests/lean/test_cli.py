@@ -92,8 +92,12 @@ def test_verify_routes_lean_records_to_a_repl_and_the_trusted_path(tmp_path: Pat
 def test_verify_without_a_sandbox_never_says_true(tmp_path: Path) -> None:
     verdicts = verify_with_stand_ins(tmp_path, SCIGLM_LEAN_BWRAP="")
     assert [v["correct"] for v in verdicts] == [None, False, False, False]
-    assert "REPL accepted the proof" in verdicts[0]["reason"]
     assert "bubblewrap (bwrap) not found" in verdicts[0]["reason"]
+    assert "REPL accepted" not in verdicts[0]["reason"]  # no Lean ran outside a sandbox
+    local = verify_with_stand_ins(tmp_path, SCIGLM_LEAN_BWRAP="", SCIGLM_LEAN_UNSANDBOXED="1")
+    assert [v["correct"] for v in local] == [None, False, False, False]
+    assert "REPL accepted the proof" in local[0]["reason"]  # local use: the REPL ran
+    assert "bubblewrap (bwrap) not found" in local[0]["reason"]  # but no true without one
 
 
 def test_verify_names_the_bad_line(tmp_path: Path) -> None:

@@ -136,7 +136,8 @@ def test_the_project_repl_runs_in_the_sandbox(tmp_path: Path, monkeypatch) -> No
     assert launch.command[0].endswith("bwrap") and "--unshare-all" in launch.command
     assert launch.command[-1].endswith("/bin/repl")
     monkeypatch.setenv("SCIGLM_LEAN_BWRAP", "")
-    plain = resolve_launch(LeanConfig(project=project))
+    assert isinstance(resolve_launch(LeanConfig(project=project)), str)  # no sandbox: no REPL
+    plain = resolve_launch(LeanConfig(project=project, unsandboxed=True))
     assert not isinstance(plain, str) and plain.command[0].endswith("/bin/repl")
 
 
