@@ -123,13 +123,11 @@ class LeanChecker:
     def trusted(self) -> TrustedChecker:
         """The comparator-backed checker that alone can say ``true``."""
         if self._trusted is None:
-            launch = self.launch()
-            env = launch.env if isinstance(launch, Launch) else None
             self._trusted = TrustedChecker(
                 self.config.project,
                 self.config.comparator_command,
                 self.config.trusted_timeout,
-                env,
+                self.config.trusted_memory_mb,
             )
         return self._trusted
 

@@ -216,6 +216,10 @@ class ReplSession:
 
 
 # -- one REPL process -------------------------------------------------------------------------
+#: The largest file a REPL may write, its stderr file included (a dbg_trace flood stops there).
+REPL_MAX_FILE_MB = 256
+
+
 class ReplProcess:
     """One REPL process: start, send a command, read one answer within a deadline, kill.
 
@@ -249,6 +253,7 @@ class ReplProcess:
     def start(self) -> None:
         launcher = [sys.executable, "-m", "sciglm_lean.launch", "--parent", str(os.getpid())]
         launcher += ["--memory-mb", str(self.memory_mb or 0)]
+        launcher += ["--max-file-mb", str(REPL_MAX_FILE_MB), "--max-processes", "4096"]
         self._stderr = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen(

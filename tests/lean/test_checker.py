@@ -38,8 +38,10 @@ def test_true_comes_from_the_trusted_path(tmp_path: Path, fake_launch: Launch) -
         assert good.correct is True, good.reason
         assert good.details["sandbox"].startswith("bubblewrap")
         rejected = checker.check(STATEMENT, OK + "\n  -- COMPARATOR_REJECT")
-        assert rejected.correct is None and "did not confirm" in rejected.reason
-        assert rejected.details["repl"] == "accepted"
+        assert rejected.correct is False and "rejected by comparator" in rejected.reason
+        unconfirmed = checker.check(STATEMENT, OK + "\n  -- COMPARATOR_BUILD_FAILS")
+        assert unconfirmed.correct is None and "could not run to its end" in unconfirmed.reason
+        assert unconfirmed.details["repl"] == "accepted"
     finally:
         checker.close()
 

@@ -139,6 +139,24 @@ def test_doctor_reports_missing_toolchain(tmp_path: Path) -> None:
     assert rows["true verdicts"]["detail"].startswith("impossible here: no comparator built")
 
 
+def test_doctor_says_what_a_true_requires_and_why_it_is_impossible_here(tmp_path: Path) -> None:
+    for binary in (
+        project.comparator_dir(tmp_path) / ".lake/build/bin/comparator",
+        project.lean4export_dir(tmp_path) / ".lake/build/bin/lean4export",
+    ):
+        binary.parent.mkdir(parents=True)
+        binary.write_text("#!/bin/sh\n")
+        binary.chmod(0o755)
+    (tmp_path / "lean-toolchain").write_text(project.LEAN_TOOLCHAIN + "\n")
+    env = {"SCIGLM_LEAN_PROJECT": str(tmp_path), "PATH": os.path.dirname(sys.executable)}
+    rows = {r["check"]: r for r in json.loads(run(["lean", "doctor", "--json"], env).stdout)}
+    assert "comparator" in rows["a true requires"]["detail"]
+    assert "nested sandbox" in rows["a true requires"]["detail"]
+    assert rows["comparator supports the toolchain"]["state"] == "missing"
+    assert "String.ofList" in rows["true verdicts"]["detail"]
+    assert rows["true verdicts"]["state"] == "missing"
+
+
 def test_setup_without_elan_is_one_clear_error(tmp_path: Path) -> None:
     env = {"PATH": os.path.dirname(sys.executable), "HOME": str(tmp_path)}
     result = run(["lean", "setup", "--dir", str(tmp_path / "proj")], env)
@@ -190,6 +208,7 @@ def test_setup_writes_the_project_and_runs_the_lake_steps(tmp_path: Path) -> Non
     assert (tmp_path / "proj" / "lean_env" / "SciglmLean" / "Header.lean").is_file()
     assert "[4/10] build the REPL" in result.stderr
     assert "[10/10] build comparator" in result.stderr
+    assert (lake_dir / "sciglm-trusted.json").is_file()  # the binaries' sha256, for each run
 
 
 def test_setup_stops_at_the_failing_step_with_one_error_line(tmp_path: Path) -> None:
