@@ -148,8 +148,8 @@ class LeanChecker:
 
     # -- the REPL conversation ---------------------------------------------------------------
     def _session_for(self) -> ReplSession:
-        if self._process is not None and not self._process.alive:
-            self.close()  # died while idle (killed, OOM): start afresh, reload the header
+        if self._process is not None and (not self._process.alive or self._process.stray_output):
+            self.close()  # died while idle (killed, OOM) or out of step: start afresh
         if self._session is None:
             launch = self.launch()
             assert isinstance(launch, Launch)

@@ -5,8 +5,8 @@ with Lean's tokenizer, so a statement inside a comment or string does not count)
 proof (tactics, or ``by ...``/``:= ...``), which is appended to the asked statement. Either way
 the result is screened as a whole (:func:`sciglm_lean.screen.screen_submission`): nothing may
 follow the asked theorem. Markdown fences are removed. The header is the record's, never the
-response's: a leading ``import`` line the header already has is dropped; any other ``import``
-stays in the body, where the screen rejects it.
+response's: a leading line that repeats a header line is dropped; any other ``import`` stays in
+the body, where the screen rejects it.
 """
 
 from __future__ import annotations
@@ -101,24 +101,25 @@ def _pure_import(line: str) -> bool:
     )
 
 
-def split_imports(code: str) -> tuple[list[str], str]:
-    """Leading pure ``import`` lines and the rest."""
-    imports, rest, in_body = [], [], False
-    for line in code.splitlines():
-        if not in_body and _pure_import(line):
-            imports.append(" ".join(line.split()))
-        elif not in_body and not line.strip():
-            continue
-        else:
-            in_body = True
-            rest.append(line)
-    return imports, "\n".join(rest)
-
-
-def unknown_imports(header: str, imports: list[str]) -> list[str]:
-    """Those of ``imports`` the record's ``header`` does not have (they stay in the body)."""
+def split_header(code: str, header: str) -> tuple[list[str], str]:
+    """The response's leading ``import`` lines the record's ``header`` lacks, and the rest of
+    the code; leading lines that repeat a header line (its imports, ``set_option``, ``open``)
+    are dropped: they change nothing, and a model often copies the header."""
     have = {" ".join(line.split()) for line in header.splitlines() if line.strip()}
-    return [line for line in imports if line not in have]
+    extra: list[str] = []
+    lines = code.splitlines()
+    start = 0
+    for start, line in enumerate(lines):  # noqa: B007 - the loop finds where the body starts
+        plain = " ".join(line.split())
+        if plain in have or not plain:
+            continue
+        if _pure_import(line):
+            extra.append(plain)
+            continue
+        break
+    else:
+        start = len(lines)
+    return extra, "\n".join(lines[start:])
 
 
 def as_proof(signature: str, proof: str) -> str:
@@ -153,9 +154,8 @@ def compose(statement: str, response: str, header: str | None = None) -> Submiss
         raise ComposeError("record has no Lean 'statement'")
     signature = statement_signature(statement)
     name, signature = theorem_name(signature)
-    imports, code = split_imports(extract_code(response))
     full_header = header if header and header.strip() else DEFAULT_HEADER
-    extra = unknown_imports(full_header, imports)
+    extra, code = split_header(extract_code(response), full_header)
     if extra:  # the screen rejects an import in the body
         code = "\n".join([*extra, code])
     submitted = declared_statement(code, name) if name != EXAMPLE_NAME else None

@@ -176,3 +176,50 @@ def test_without_a_sandbox_no_repl_starts_unless_allowed_for_local_use(
     assert "no sandbox" in refused and "SCIGLM_LEAN_UNSANDBOXED" in refused
     allowed = resolve_launch(LeanConfig(project=tmp_path, repl_command=command, unsandboxed=True))
     assert not isinstance(allowed, str) and allowed.command == command
+
+
+# -- REPL answers bound to their command ------------------------------------------------------
+def test_an_answer_with_the_wrong_env_is_not_taken_for_the_commands() -> None:
+    from sciglm_lean.repl import ReplCrashed, ReplSession
+
+    answers = iter([{"env": 0}, {"env": 1}, {"env": 1}])
+    session = ReplSession(lambda command, timeout: next(answers))
+    session.command("import Mathlib")
+    session.command("theorem t : True := trivial", 0)
+    with pytest.raises(ReplCrashed, match="not bound to its command"):
+        session.command("theorem u : True := trivial", 0)  # a replayed/forged answer
+
+
+def test_a_stray_answer_does_not_shift_later_verdicts(tmp_path: Path) -> None:
+    from sciglm_lean.config import Launch
+
+    from tests.lean.helpers import FAKE_REPL, make_checker
+
+    launch = Launch((sys.executable, str(FAKE_REPL)), tmp_path)
+    checker = make_checker(tmp_path, launch, recycle_after=100)
+    checker._trusted = None  # the REPL stage only: no comparator in this test
+    checker.config = make_config(tmp_path, comparator_command=None)
+    try:
+        first = checker.check(STATEMENT, "  subst h\n  rfl\n  -- FAKE_STRAY")
+        honest = checker.check(STATEMENT, "  subst h\n  rfl")
+        wrong = checker.check(STATEMENT, "  subst h\n  rfl\n  -- FAKE_ERROR")
+    finally:
+        checker.close()
+    assert first.correct is None and "not bound to its command" in first.reason
+    assert honest.details.get("repl") == "accepted", honest  # the REPL stage passed
+    assert wrong.correct is False and "linarith failed" in wrong.reason
+    assert checker.starts == 2  # the out-of-step process was replaced
+
+
+def test_a_copied_header_is_not_held_against_the_proof() -> None:
+    """miniF2F headers set maxHeartbeats 0, which a proof may not: a response that repeats the
+    record's header lines changes nothing, so those lines are dropped, not screened."""
+    header = "import Mathlib\n\nset_option maxHeartbeats 0\n\nopen Real Nat"
+    copied = "import Mathlib\nset_option maxHeartbeats 0\nopen Real Nat"
+    response = f"```lean\n{copied}\n\n{SIG} := by\n  omega\n```"
+    submission = compose(STATEMENT, response, header)
+    assert submission.body.startswith("theorem add_one") and submission.header == header
+    verdict = offline().check(STATEMENT, response, header)
+    assert verdict.correct is None and verdict.reason.startswith("unchecked"), verdict
+    raised = f"```lean\nimport Mathlib\nset_option maxHeartbeats 0 in\n{SIG} := by\n  omega\n```"
+    assert offline().check(STATEMENT, raised, "import Mathlib").details.get("screen") == "option"
