@@ -33,6 +33,9 @@ from sciglm_lean.trusted import TrustedChecker
 
 #: The most characters (statement, response and header together) a check reads.
 MAX_INPUT_CHARS = 200_000
+#: The most header environments one REPL process keeps (each holds an imported Mathlib): a
+#: record with yet another header starts a fresh process instead of growing this one.
+MAX_HEADERS_PER_PROCESS = 4
 
 
 def goals_at(result: CommandResult, error: Message) -> list[str]:
@@ -202,6 +205,8 @@ class LeanChecker:
         return fingerprint
 
     def _run(self, sub: Submission) -> Verdict:
+        if sub.header not in self._headers and len(self._headers) >= MAX_HEADERS_PER_PROCESS:
+            self.close()
         try:
             session = self._session_for()
             header_env = self._header_env(session, sub.header)

@@ -223,3 +223,22 @@ def test_a_copied_header_is_not_held_against_the_proof() -> None:
     assert verdict.correct is None and verdict.reason.startswith("unchecked"), verdict
     raised = f"```lean\nimport Mathlib\nset_option maxHeartbeats 0 in\n{SIG} := by\n  omega\n```"
     assert offline().check(STATEMENT, raised, "import Mathlib").details.get("screen") == "option"
+
+
+def test_a_process_keeps_a_bounded_number_of_header_environments(
+    tmp_path: Path, fake_launch
+) -> None:  # type: ignore[no-untyped-def]
+    from sciglm_lean.checker import MAX_HEADERS_PER_PROCESS
+
+    from tests.lean.helpers import make_checker
+
+    checker = make_checker(tmp_path, fake_launch)
+    opens = ["Nat", "Real", "Topology", "Rat", "BigOperators", "Finset"]
+    try:
+        for name in opens[: MAX_HEADERS_PER_PROCESS + 1]:
+            checker.check(STATEMENT, "  subst h\n  rfl", f"import Mathlib\nopen {name}")
+        assert checker.starts == 2 and checker.header_loads == MAX_HEADERS_PER_PROCESS + 1
+        checker.check(STATEMENT, "  subst h\n  rfl", f"import Mathlib\nopen {opens[-2]}")
+        assert checker.header_loads == MAX_HEADERS_PER_PROCESS + 1  # reused, not re-imported
+    finally:
+        checker.close()
