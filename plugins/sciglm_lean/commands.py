@@ -94,8 +94,10 @@ def setup(**values: Any) -> None:
     Writes lakefile.lean, lean-toolchain and lean_env/ into the project directory when they
     are missing, then runs `lake update`, `lake exe cache get`, `lake build`, `lake exe repl`,
     and checks out leanprover/lean4export and leanprover/comparator at their pinned commits
-    into .lake/lean4export and .lake/comparator and builds them. A `true` verdict also needs
-    bubblewrap (`apt-get install bubblewrap`); `sciglm lean doctor` says what is missing.
+    into .lake/lean4export and .lake/comparator, builds them and records their sha256 (checked
+    before each trusted run). A `true` verdict also needs bubblewrap (`apt-get install
+    bubblewrap`) and a comparator that supports the toolchain; `sciglm lean doctor` says what
+    a `true` requires and what is missing.
 
     \b
     Example:
