@@ -391,11 +391,12 @@ def _named_value(tokens: list[Token], i: int) -> Token | None:
     return None
 
 
-def screen_line_starts(tokens: list[Token]) -> ScreenResult:
+def screen_line_starts(tokens: list[Token], config: ScreenConfig) -> ScreenResult:
     """A word at the start of a line is an allowed command word: Lean reads a command it knows
     wherever one may start, and the screen cannot know every command of every library."""
+    allowed = LINE_STARTS | META_COMMANDS if config.allow_meta else LINE_STARTS
     for tok in tokens:
-        if tok.column == 0 and tok.kind == IDENT and tok.text not in LINE_STARTS:
+        if tok.column == 0 and tok.kind == IDENT and tok.text not in allowed:
             return _fail(
                 "command",
                 f"line {tok.line} starts with {tok.text!r}, which is not an allowed command "
@@ -442,9 +443,9 @@ def screen(code: str, config: ScreenConfig | None = None) -> ScreenResult:
     if not result.ok:
         return result
     result = screen_commands(split_commands(tokens)[1], config)
-    if not result.ok or config.allow_meta:
+    if not result.ok:
         return result
-    return screen_line_starts(tokens)
+    return screen_line_starts(tokens, config)
 
 
 def screen_submission(body: str, target: str, config: ScreenConfig | None = None) -> ScreenResult:

@@ -242,3 +242,11 @@ def test_a_process_keeps_a_bounded_number_of_header_environments(
         assert checker.header_loads == MAX_HEADERS_PER_PROCESS + 1  # reused, not re-imported
     finally:
         checker.close()
+
+
+def test_allow_meta_lets_notation_start_a_line_but_no_unknown_command() -> None:
+    from sciglm_lean.screen import ScreenConfig
+
+    meta = ScreenConfig(allow_meta=True)
+    assert screen(f'notation "three" => 3\n{SIG} := by omega', meta).ok
+    assert screen(f"brand_new_cmd x\n{SIG} := by omega", meta).rule == "command"
