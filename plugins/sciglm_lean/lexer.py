@@ -83,6 +83,8 @@ NUMBER_RE = re.compile(
     r"0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?"
 )
 RAW_STRING = re.compile(r'r(#*)"')
+#: Lean's escapes in a string: \\ \" \' \r \n \t, \xHH, \uHHHH, and a backslash-newline gap.
+ESCAPE = re.compile(r"""\\(?:[\\"'rnt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|\n[ \t\r\n]*)""")
 
 
 def _refused_in_code(c: str) -> bool:
@@ -140,7 +142,7 @@ class _Lexer:
         while j < n:
             c = self.text[j]
             if c == "\\":
-                j += 2
+                j = self.escape(j)
             elif c == '"':
                 self.emit(STRING, "", i)
                 return j + 1
@@ -151,6 +153,15 @@ class _Lexer:
             else:
                 j += 1
         raise self.fail("unterminated string literal", i)
+
+    def escape(self, j: int) -> int:
+        """Skip the escape sequence at ``text[j] == '\\'`` as Lean's ``quotedCharCoreFn`` reads
+        it; refuse any other: after an invalid escape Lean resumes reading *inside* the string
+        (error recovery), where the screen would not look."""
+        m = ESCAPE.match(self.text, j)
+        if m is None:
+            raise self.fail("invalid escape sequence in a string literal", j)
+        return m.end()
 
     def identifier(self, i: int) -> int:
         """Read a (dotted, «»-quoted) name; emit it with the quotes removed."""

@@ -33,6 +33,9 @@ ATTACKS = [
     ("dbg_trace sorry", '  exact dbg_trace "{sorry}"; rfl', "syntax"),
     ("m! sorry", '  have := m!"{sorry}"\n  omega', "syntax"),
     ("plain brace", '  have := "{"\n  omega', "syntax"),
+    # after an invalid escape Lean resumes reading inside the string (error recovery)
+    ("invalid escape hides axiom", f'def k : String := "\\q\naxiom c : False\n"\n{SIG} := c.elim',
+     "syntax"),
     # code run at elaboration
     ("simp config term", "  simp (config := { decide := true }) [h]", "meta"),
     ("named config term", "  simp (maxSteps := myDef 3) [h]", "meta"),
