@@ -40,6 +40,7 @@ def test_raw_and_interpolated_strings() -> None:
 def test_char_literals_versus_primes() -> None:
     assert words("theorem h' : 'a' = 'a' := rfl") == ["theorem", "h'", "rfl"]
     assert words("f' '\\n' x''") == ["f'", "x''"]
+    assert words("'\\u0041' '\\x41' '\\'' x") == ["x"]  # Lean's escapes: \uHHHH, \xHH
 
 
 def test_names_hash_commands_and_positions() -> None:
