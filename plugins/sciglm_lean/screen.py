@@ -73,7 +73,8 @@ COMMAND_KEYWORDS = frozenset(
     declare_simp_like_tactic gen_injective_theorems% elab_stx_quot add_aesop_rules
     declare_aesop_rule_sets erase_aesop_rules builtin_dsimproc scoped local private protected
     noncomputable partial nonrec unsafe prelude test_extern unif_hint register_tactic_tag
-    tactic_extension assert_exists""".split()
+    tactic_extension assert_exists set_premise_selector variable? proof_wanted recall extend_docs
+    with_weak_namespace count_heartbeats whatsnew open_locale assert_not_imported""".split()
 )
 #: Modifiers that may precede an allowed declaration.
 MODIFIERS = frozenset({"private", "protected", "noncomputable"})

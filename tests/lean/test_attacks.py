@@ -43,6 +43,7 @@ ATTACKS = [
     ("include_str", '  have := include_str "/etc/passwd"\n  omega', "meta"),
     ("include_str ident", "  have := include_str p\n  omega", "meta"),
     ("test_extern", f"test_extern Nat.add 1 2\n{SIG} := by omega", "command"),
+    ("command mid-line", "  omega; set_premise_selector fun _ _ => pure #[]", "command"),
     ("plausible", "  plausible", "meta"),
     ("slim_check", "  slim_check", "meta"),
     ("_root_ IO", "  have := _root_.IO.Process.run {cmd := \"x\"}\n  omega", "meta"),
