@@ -31,6 +31,12 @@ from sciglm_lean.repl import (
 from sciglm_lean.screen import same_statement, screen, screen_header, screen_submission
 from sciglm_lean.trusted import TrustedChecker
 
+#: The most characters (statement, response and header together) a check reads.
+MAX_INPUT_CHARS = 200_000
+#: The most header environments one REPL process keeps (each holds an imported Mathlib): a
+#: record with yet another header starts a fresh process instead of growing this one.
+MAX_HEADERS_PER_PROCESS = 4
+
 
 def goals_at(result: CommandResult, error: Message) -> list[str]:
     """The goals before the tactic where ``error`` was raised (from ``allTactics``)."""
@@ -73,7 +79,21 @@ class LeanChecker:
 
     # -- public ------------------------------------------------------------------------------
     def check(self, statement: str, response: str, header: str | None = None) -> Verdict:
-        """Judge ``response`` as a proof of ``statement``."""
+        """Judge ``response`` as a proof of ``statement``; whatever goes wrong is a verdict."""
+        size = len(statement) + len(response) + len(header or "")
+        if size > MAX_INPUT_CHARS:
+            return Verdict(
+                None, None, f"cannot check: {size} characters of Lean, over the cap of "
+                f"{MAX_INPUT_CHARS}"
+            )
+        try:
+            return self._check(statement, response, header)
+        except Exception as exc:  # noqa: BLE001 - no exception may escape a verdict
+            self.close()
+            return Verdict(None, None, f"cannot check: internal error: {type(exc).__name__}: "
+                           f"{str(exc)[:300]}")
+
+    def _check(self, statement: str, response: str, header: str | None) -> Verdict:
         try:
             submission = compose(statement, response, header)
         except ComposeError as exc:
@@ -106,13 +126,11 @@ class LeanChecker:
     def trusted(self) -> TrustedChecker:
         """The comparator-backed checker that alone can say ``true``."""
         if self._trusted is None:
-            launch = self.launch()
-            env = launch.env if isinstance(launch, Launch) else None
             self._trusted = TrustedChecker(
                 self.config.project,
                 self.config.comparator_command,
                 self.config.trusted_timeout,
-                env,
+                self.config.trusted_memory_mb,
             )
         return self._trusted
 
@@ -133,8 +151,8 @@ class LeanChecker:
 
     # -- the REPL conversation ---------------------------------------------------------------
     def _session_for(self) -> ReplSession:
-        if self._process is not None and not self._process.alive:
-            self.close()  # died while idle (killed, OOM): start afresh, reload the header
+        if self._process is not None and (not self._process.alive or self._process.stray_output):
+            self.close()  # died while idle (killed, OOM) or out of step: start afresh
         if self._session is None:
             launch = self.launch()
             assert isinstance(launch, Launch)
@@ -187,6 +205,8 @@ class LeanChecker:
         return fingerprint
 
     def _run(self, sub: Submission) -> Verdict:
+        if sub.header not in self._headers and len(self._headers) >= MAX_HEADERS_PER_PROCESS:
+            self.close()
         try:
             session = self._session_for()
             header_env = self._header_env(session, sub.header)

@@ -94,8 +94,10 @@ def setup(**values: Any) -> None:
     Writes lakefile.lean, lean-toolchain and lean_env/ into the project directory when they
     are missing, then runs `lake update`, `lake exe cache get`, `lake build`, `lake exe repl`,
     and checks out leanprover/lean4export and leanprover/comparator at their pinned commits
-    into .lake/lean4export and .lake/comparator and builds them. A `true` verdict also needs
-    bubblewrap (`apt-get install bubblewrap`); `sciglm lean doctor` says what is missing.
+    into .lake/lean4export and .lake/comparator, builds them and records their sha256 (checked
+    before each trusted run). A `true` verdict also needs bubblewrap (`apt-get install
+    bubblewrap`) and a comparator that supports the toolchain; `sciglm lean doctor` says what
+    a `true` requires and what is missing.
 
     \b
     Example:
@@ -128,6 +130,12 @@ def setup(**values: Any) -> None:
         steps += comparator_steps(lake, project)
     for index, (program, args, cwd, label) in enumerate(steps, start=1):
         _run_step(program, args, cwd, label, index, len(steps))
+    if not config.skip_comparator:
+        from sciglm_lean import integrity
+        from sciglm_lean.trusted import TrustedChecker
+
+        record = integrity.record(project, TrustedChecker(project).binaries())
+        console.print(f"recorded the sha256 of the trusted binaries in {record}")
     console.print(f"[green]Lean project ready in {project}[/]; check it with `sciglm lean doctor`")
 
 
@@ -140,6 +148,7 @@ def diagnose() -> list[dict[str, Any]]:
         LEAN_TOOLCHAIN,
         MATHLIB_TAG,
         REPL_TAG,
+        comparator_supports,
         repl_binary,
     )
     from sciglm_lean.sandbox import find_bwrap, sandbox_problem
@@ -186,21 +195,35 @@ def diagnose() -> list[dict[str, Any]]:
     trusted = TrustedChecker(project, config.comparator_command)
     comparator = " ".join(trusted.command) if trusted.command else "not built"
     row("comparator", trusted.command is not None, f"{comparator} (pinned {COMPARATOR_REV[:12]})")
+    unsupported = comparator_supports(
+        toolchain.read_text() if toolchain.is_file() else LEAN_TOOLCHAIN
+    )
+    row("comparator supports the toolchain", unsupported is None, unsupported or "yes")
     problem = sandbox_problem(find_bwrap())
     row("sandbox (bubblewrap)", problem is None, problem or str(find_bwrap()))
     row("LeanDojo backend", None, "installed" if dojo.available() else "not installed (optional)")
     launch = resolve_launch(config)
     ready = not isinstance(launch, str)
     row("checker", ready, "proofs will be checked by Lean" if ready else str(launch))
+    row("a true requires", None, TRUE_REQUIRES)
     why_not = trusted.problem()
     row(
         "true verdicts",
         ready and why_not is None,
-        "possible (REPL, comparator, sandbox)"
+        "possible: every requirement above is met"
         if ready and why_not is None
         else f"impossible here: {why_not or launch}",
     )
     return rows
+
+
+#: What ``sciglm lean doctor`` says a ``true`` needs (docs/lean.md, "What a `true` means").
+TRUE_REQUIRES = (
+    "the screen passes; Lean's REPL, in bubblewrap, elaborates the proof without error or sorry "
+    "and the audit passes; then comparator (pinned, supporting this toolchain, sha256 as "
+    "recorded by `sciglm lean setup`) accepts it in bubblewrap, each build/export step in a "
+    "nested sandbox, within the time limit"
+)
 
 
 @lean.command()

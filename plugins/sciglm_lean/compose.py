@@ -4,8 +4,9 @@ A response may be a whole Lean file (it declares the asked theorem as a Lean com
 with Lean's tokenizer, so a statement inside a comment or string does not count), or just the
 proof (tactics, or ``by ...``/``:= ...``), which is appended to the asked statement. Either way
 the result is screened as a whole (:func:`sciglm_lean.screen.screen_submission`): nothing may
-follow the asked theorem. Markdown fences are removed; leading ``import`` lines that name only
-modules move to the header (any other ``import`` stays in the body, where the screen rejects it).
+follow the asked theorem. Markdown fences are removed. The header is the record's, never the
+response's: a leading line that repeats a header line is dropped; any other ``import`` stays in
+the body, where the screen rejects it.
 """
 
 from __future__ import annotations
@@ -100,25 +101,25 @@ def _pure_import(line: str) -> bool:
     )
 
 
-def split_imports(code: str) -> tuple[list[str], str]:
-    """Leading pure ``import`` lines and the rest."""
-    imports, rest, in_body = [], [], False
-    for line in code.splitlines():
-        if not in_body and _pure_import(line):
-            imports.append(" ".join(line.split()))
-        elif not in_body and not line.strip():
+def split_header(code: str, header: str) -> tuple[list[str], str]:
+    """The response's leading ``import`` lines the record's ``header`` lacks, and the rest of
+    the code; leading lines that repeat a header line (its imports, ``set_option``, ``open``)
+    are dropped: they change nothing, and a model often copies the header."""
+    have = {" ".join(line.split()) for line in header.splitlines() if line.strip()}
+    extra: list[str] = []
+    lines = code.splitlines()
+    start = 0
+    for start, line in enumerate(lines):  # noqa: B007 - the loop finds where the body starts
+        plain = " ".join(line.split())
+        if plain in have or not plain:
             continue
-        else:
-            in_body = True
-            rest.append(line)
-    return imports, "\n".join(rest)
-
-
-def merge_header(header: str, imports: list[str]) -> str:
-    """``header`` with any import it lacks added at the top."""
-    have = {line.strip() for line in header.splitlines() if line.strip().startswith("import ")}
-    extra = [line for line in imports if line not in have]
-    return "\n".join(extra + [header]) if extra else header
+        if _pure_import(line):
+            extra.append(plain)
+            continue
+        break
+    else:
+        start = len(lines)
+    return extra, "\n".join(lines[start:])
 
 
 def as_proof(signature: str, proof: str) -> str:
@@ -153,8 +154,10 @@ def compose(statement: str, response: str, header: str | None = None) -> Submiss
         raise ComposeError("record has no Lean 'statement'")
     signature = statement_signature(statement)
     name, signature = theorem_name(signature)
-    imports, code = split_imports(extract_code(response))
-    full_header = merge_header(header if header and header.strip() else DEFAULT_HEADER, imports)
+    full_header = header if header and header.strip() else DEFAULT_HEADER
+    extra, code = split_header(extract_code(response), full_header)
+    if extra:  # the screen rejects an import in the body
+        code = "\n".join([*extra, code])
     submitted = declared_statement(code, name) if name != EXAMPLE_NAME else None
     if submitted is not None:
         return Submission(full_header, code, name, signature, submitted, True)

@@ -6,8 +6,10 @@ command that runs a REPL, e.g. one built elsewhere; overrides the project's), an
 ``SCIGLM_LEAN_RECYCLE`` / ``SCIGLM_LEAN_REUSE_HEADER`` (0: import for every proof) /
 ``SCIGLM_LEAN_ALLOW_NATIVE`` / ``SCIGLM_LEAN_ALLOW_META``;
 ``SCIGLM_LEAN_COMPARATOR`` (the comparator command of the trusted path; default: the one
-``sciglm lean setup`` builds), ``SCIGLM_LEAN_TRUSTED_TIMEOUT``, ``SCIGLM_LEAN_BWRAP`` (the
-bubblewrap binary; empty: none).
+``sciglm lean setup`` builds), ``SCIGLM_LEAN_TRUSTED_TIMEOUT``, ``SCIGLM_LEAN_TRUSTED_MEMORY_MB``
+(0: the hard limit, never the verifier worker's cap), ``SCIGLM_LEAN_BWRAP`` (the bubblewrap
+binary; empty: none), ``SCIGLM_LEAN_UNSANDBOXED=1`` (local use only: run the REPL without a
+sandbox where there is none; a ``true`` still needs the sandboxed trusted path).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class LeanConfig:
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     comparator_command: tuple[str, ...] | None = None
     trusted_timeout: float = 900.0
+    trusted_memory_mb: int = 0
+    unsandboxed: bool = False
 
     @classmethod
     def from_env(cls) -> LeanConfig:
@@ -60,6 +64,8 @@ class LeanConfig:
             ),
             comparator_command=tuple(shlex.split(comparator)) if comparator else None,
             trusted_timeout=float(env.get("SCIGLM_LEAN_TRUSTED_TIMEOUT", 900)),
+            trusted_memory_mb=int(env.get("SCIGLM_LEAN_TRUSTED_MEMORY_MB", 0)),
+            unsandboxed=env.get("SCIGLM_LEAN_UNSANDBOXED", "") == "1",
         )
 
 
@@ -98,26 +104,35 @@ def lake_environment(lake: str, project: Path) -> dict[str, str]:
 def resolve_launch(config: LeanConfig) -> Launch | str:
     """How to start a REPL, or the reason (starting with ``unchecked:``) why none can start.
 
-    The REPL binary is run directly with ``lake env``'s environment rather than under
-    ``lake env``, so killing it (timeout) or losing its parent leaves no orphan behind; where
-    bubblewrap works it runs in the sandbox (read-only files, no network). A custom
-    ``SCIGLM_LEAN_REPL`` command runs as given.
+    Lean never runs on untrusted text outside a sandbox: the REPL (the project's, or a custom
+    ``SCIGLM_LEAN_REPL`` command) runs in bubblewrap (read-only files, no network, private
+    ``/tmp``); where bubblewrap is missing or broken no REPL starts (``null`` verdicts), unless
+    ``config.unsandboxed`` (``SCIGLM_LEAN_UNSANDBOXED=1``, for local use) says otherwise. The
+    project's REPL binary is run directly with ``lake env``'s environment rather than under
+    ``lake env``, so killing it (timeout) or losing its parent leaves no orphan behind.
     """
+    cwd = config.project if config.project.is_dir() else Path.cwd()
+    env: dict[str, str] | None = None
     if config.repl_command:
-        return Launch(
-            config.repl_command, config.project if config.project.is_dir() else Path.cwd()
-        )
-    lake = find_lake()
-    if lake is None:
-        return f"{NO_TOOLCHAIN} (no `lake` on PATH; install elan, then `sciglm lean setup`)"
-    binary = repl_binary(config.project)
-    if binary is None:
-        return f"{NO_TOOLCHAIN} (no built REPL in {config.project}; run `sciglm lean setup`)"
-    try:
-        env = lake_environment(lake, config.project)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"unchecked: `lake env` failed in {config.project}: {exc}"
-    command: tuple[str, ...] = (str(binary),)
-    if sandbox_problem(find_bwrap()) is None:
-        command = tuple(sandboxed(command, cwd=config.project))
-    return Launch(command, config.project, env)
+        command = config.repl_command
+    else:
+        lake = find_lake()
+        if lake is None:
+            return f"{NO_TOOLCHAIN} (no `lake` on PATH; install elan, then `sciglm lean setup`)"
+        binary = repl_binary(config.project)
+        if binary is None:
+            return f"{NO_TOOLCHAIN} (no built REPL in {config.project}; run `sciglm lean setup`)"
+        try:
+            env = lake_environment(lake, config.project)
+        except (OSError, subprocess.SubprocessError) as exc:
+            return f"unchecked: `lake env` failed in {config.project}: {exc}"
+        command, cwd = (str(binary),), config.project
+    problem = sandbox_problem(find_bwrap())
+    if problem is None:
+        return Launch(tuple(sandboxed(command, cwd=cwd)), cwd, env)
+    if config.unsandboxed:
+        return Launch(command, cwd, env)
+    return (
+        f"unchecked: {problem}; Lean never runs on untrusted text outside a sandbox "
+        "(SCIGLM_LEAN_UNSANDBOXED=1 allows it for local use)"
+    )

@@ -1,13 +1,18 @@
 """Read Lean source into tokens as Lean's own tokenizer does, so the screen sees what Lean runs.
 
-Handled as Lean handles them: nested ``/- -/`` and ``--`` comments (dropped), ``«…»`` identifier
-parts (``«sorry»`` is the identifier ``sorry``), dotted names, string literals with escapes, raw
-strings (``r"…"``, ``r#"…"#``), interpolated strings (``s!"…{code}…"``: the code in braces is
-read as code), char literals (``'a'``) versus primes in names (``h'``), name literals
-(`` `foo ``), and ``#word`` commands. Characters Lean would not read as they look are refused
-rather than guessed at: invisible and bidirectional-control characters anywhere (they make text
-look unlike what is parsed), and letters Lean does not accept in names (Cyrillic ``ѕ`` looks like
-``s``) outside comments and strings. Text that does not tokenize raises :class:`LexError`.
+Handled as Lean handles them: nested ``/- -/`` and ``--`` comments (dropped), ``«…»``
+identifier parts (``«sorry»`` is the identifier ``sorry``), dotted names, string literals with
+escapes, raw strings (``r"…"``, ``r#"…"#``), char literals (``'a'``) versus primes in names
+(``h'``), name literals (`` `foo ``), and ``#word`` commands. Characters Lean would not read as
+they look are refused rather than guessed at: invisible and bidirectional-control characters
+anywhere (they make text look unlike what is parsed), and letters Lean does not accept in names
+(Cyrillic ``ѕ`` looks like ``s``) outside comments and strings; lone surrogates anywhere.
+
+Interpolation fails closed: Lean reads a string as interpolated after some tokens (``s!``,
+``m!``, ``f!``, ``throwError``, ``dbg_trace`` …, with or without a space before the quote) and
+not after others (``panic!"{"`` is a plain string), and any parser may take an interpolated
+string. Rather than guess which, a ``{`` inside any string literal is refused: without one, both
+readings end the string at the same quote. Text that does not tokenize raises :class:`LexError`.
 """
 
 from __future__ import annotations
@@ -70,12 +75,16 @@ def id_rest(c: str) -> bool:
 
 
 #: Characters that are never allowed, even in comments: they change how text looks.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-CHAR_LITERAL = re.compile(r"'(\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|[^\n])|[^'\\\n])'")
+INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\ud800-\udfff]"
+)
+CHAR_LITERAL = re.compile(r"'(\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[\\\"'rnt])|[^'\\\n])'")
 NUMBER_RE = re.compile(
     r"0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?"
 )
 RAW_STRING = re.compile(r'r(#*)"')
+#: Lean's escapes in a string: \\ \" \' \r \n \t, \xHH, \uHHHH, and a backslash-newline gap.
+ESCAPE = re.compile(r"""\\(?:[\\"'rnt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|\n[ \t\r\n]*)""")
 
 
 def _refused_in_code(c: str) -> bool:
@@ -127,21 +136,32 @@ class _Lexer:
             raise self.fail("unterminated comment", i)
         return j
 
-    def string(self, i: int, interpolated: bool) -> int:
-        """Skip the string starting at ``text[i] == '"'``; read interpolated code as code."""
+    def string(self, i: int) -> int:
+        """Skip the string starting at ``text[i] == '"'``; refuse a ``{`` in it (see above)."""
         j, n = i + 1, len(self.text)
         while j < n:
             c = self.text[j]
             if c == "\\":
-                j += 2
+                j = self.escape(j)
             elif c == '"':
                 self.emit(STRING, "", i)
                 return j + 1
-            elif c == "{" and interpolated:
-                j = self.code(j + 1, closing_brace=True)
+            elif c == "{":
+                raise self.fail(
+                    "'{' inside a string literal (Lean may read it as interpolated code)", j
+                )
             else:
                 j += 1
         raise self.fail("unterminated string literal", i)
+
+    def escape(self, j: int) -> int:
+        """Skip the escape sequence at ``text[j] == '\\'`` as Lean's ``quotedCharCoreFn`` reads
+        it; refuse any other: after an invalid escape Lean resumes reading *inside* the string
+        (error recovery), where the screen would not look."""
+        m = ESCAPE.match(self.text, j)
+        if m is None:
+            raise self.fail("invalid escape sequence in a string literal", j)
+        return m.end()
 
     def identifier(self, i: int) -> int:
         """Read a (dotted, «»-quoted) name; emit it with the quotes removed."""
@@ -173,9 +193,9 @@ class _Lexer:
         self.emit(IDENT, ".".join(parts), i)
         return j
 
-    def code(self, i: int, closing_brace: bool = False) -> int:
-        """Read code from ``i``; inside an interpolation stop after the matching ``}``."""
-        text, n, depth = self.text, len(self.text), 0
+    def code(self, i: int) -> int:
+        """Read code from ``i`` to the end."""
+        text, n = self.text, len(self.text)
         while i < n:
             c = text[i]
             if c.isspace():
@@ -186,12 +206,14 @@ class _Lexer:
             elif text.startswith("/-", i):
                 i = self.block_comment(i)
             elif c == '"':
-                i = self.string(i, interpolated=i > 0 and text[i - 1] == "!")  # s!"…{code}…"
+                i = self.string(i)
             elif c == "r" and RAW_STRING.match(text, i):
                 hashes = RAW_STRING.match(text, i).group(1)
                 end = text.find('"' + hashes, i + 2 + len(hashes))
                 if end < 0:
                     raise self.fail("unterminated raw string", i)
+                if "{" in text[i:end]:
+                    raise self.fail("'{' inside a string literal", i)
                 self.emit(STRING, "", i)
                 i = end + 1 + len(hashes)
             elif c == "'" and CHAR_LITERAL.match(text, i):
@@ -234,16 +256,8 @@ class _Lexer:
                 if _refused_in_code(c):
                     name = unicodedata.name(c, f"U+{ord(c):04X}")
                     raise self.fail(f"character {c!r} ({name}) is not read by Lean as it looks", i)
-                if closing_brace and c == "{":
-                    depth += 1
-                elif closing_brace and c == "}":
-                    if depth == 0:
-                        return i + 1
-                    depth -= 1
                 self.emit(SYMBOL, c, i)
                 i += 1
-        if closing_brace:
-            raise self.fail("unterminated interpolated string", i)
         return i
 
 
@@ -253,7 +267,8 @@ def tokenize(text: str) -> list[Token]:
     if bad:
         lexer = _Lexer(text)
         raise lexer.fail(
-            f"invisible or direction-changing character U+{ord(bad.group()):04X}", bad.start()
+            f"invisible, direction-changing or surrogate character U+{ord(bad.group()):04X}",
+            bad.start(),
         )
     lexer = _Lexer(text)
     lexer.code(0)

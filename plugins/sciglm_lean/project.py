@@ -9,6 +9,7 @@ writes the same files into ``D`` for an installed (non-checkout) sciglm.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 #: The miniF2F-lean4 data (yangky11/miniF2F-lean4) uses this toolchain and Mathlib tag.
@@ -18,12 +19,18 @@ MATHLIB_REV = "f897ebcf72cd16f89ab4577d0c826cd14afaafc7"  # the commit of tag v4
 #: leanprover-community/repl tags one commit per Lean release with the release's name.
 REPL_TAG = "v4.24.0"
 HEADER_MODULE = "SciglmLean.Header"
-#: leanprover/comparator, the trusted checker. It has no commit for Lean v4.24.0 (its toolchain
-#: went from v4.21.0-rc3 to v4.25.0-rc2), so it is built as its own Lake project beside the
-#: checker project, at the commit nearest to our toolchain, rather than required by lakefile.lean.
+#: leanprover/comparator, the trusted checker, built as its own Lake project (own toolchain)
+#: beside the checker project. Pinned at the first commit with all four soundness fixes (axioms
+#: in opaque values a4f6968, kernel primitives b2e9090, Char.ofNat 8c0e44e, quot constants
+#: 41a0907); see docs/lean.md "The trusted checker's pins" for the evidence.
 COMPARATOR_URL = "https://github.com/leanprover/comparator"
-COMPARATOR_REV = "1de175867f9ab6284bda885f8825f6f619467027"  # toolchain v4.25.0-rc2
-#: lean4export (comparator calls it to export both modules) must match the project's Lean.
+COMPARATOR_REV = "41a09078c793d9d46cdc867a71593bbfe680006e"  # toolchain v4.34.0-rc1
+#: The oldest Lean whose environments that comparator can check: it exports and compares the
+#: kernel primitive ``String.ofList`` (Main.lean, ``primitiveTargets``), which lean4export writes
+#: from v4.26.0 on (v4.24.0 writes ``String.mk``, v4.25.0 ``String.ofByteArray``).
+COMPARATOR_MIN_LEAN = (4, 26, 0)
+#: lean4export (comparator calls it to export both modules) must match the project's Lean; its
+#: NDJSON format 3.1.0 is the one comparator's parser (lean4export's Export/Parse.lean) reads.
 LEAN4EXPORT_URL = "https://github.com/leanprover/lean4export"
 LEAN4EXPORT_REV = "f7f95b22c1bff79cfbec7f32c13ced73a1b4fdcd"  # tag v4.24.0
 
@@ -106,6 +113,25 @@ def repl_binary(project: Path) -> Path | None:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def lean_version(toolchain: str = LEAN_TOOLCHAIN) -> tuple[int, int, int] | None:
+    """``(4, 24, 0)`` for ``leanprover/lean4:v4.24.0`` (None when it is not a release name)."""
+    match = re.fullmatch(r"[\w/-]+:v(\d+)\.(\d+)\.(\d+)(-rc\d+)?", toolchain.strip())
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+def comparator_supports(toolchain: str = LEAN_TOOLCHAIN) -> str | None:
+    """None when the pinned comparator can check this toolchain's proofs, else why not."""
+    version = lean_version(toolchain)
+    if version is not None and version >= COMPARATOR_MIN_LEAN:
+        return None
+    need = ".".join(map(str, COMPARATOR_MIN_LEAN))
+    return (
+        f"comparator {COMPARATOR_REV[:7]} (the first with its four soundness fixes) checks "
+        f"Lean >= v{need} only (it compares the kernel primitive String.ofList); this project "
+        f"pins {toolchain.strip()}, so no proof can be confirmed (see docs/lean.md)"
+    )
 
 
 def comparator_dir(project: Path) -> Path:

@@ -181,18 +181,35 @@ def split_json_stream(text: str) -> list[Any]:
 
 # -- bookkeeping over any transport ----------------------------------------------------------
 Transport = Callable[[dict[str, Any], float], dict[str, Any]]
+#: The commands whose answer records a new environment.
+RECORDING = frozenset({"cmd", "path", "unpickleEnvFrom"})
 
 
 class ReplSession:
-    """Sends commands through a transport and remembers the environments and proof states seen."""
+    """Sends commands through a transport and remembers the environments and proof states seen.
+
+    Each answer is bound to its command: the REPL numbers the environments of the commands
+    that record one (``cmd``, ``path``, ``unpickleEnvFrom``) 0, 1, 2 … in the order it runs them
+    (``recordCommandSnapshot`` in REPL/Main.lean at v4.24.0), so an answer whose ``env`` is not
+    the next number belongs to another command (a stray or forged answer): :class:`ReplCrashed`,
+    and the process is not trusted further. (Checked against every recorded transcript.)
+    """
 
     def __init__(self, transport: Transport) -> None:
         self._send = transport
         self.envs: set[int] = set()
         self.proof_states: set[int] = set()
+        self.next_env = 0
 
     def send(self, command: dict[str, Any], timeout: float = 60.0) -> Reply:
         reply = parse_reply(self._send(command, timeout))
+        if RECORDING.intersection(command) and isinstance(reply, CommandResult):
+            if reply.env != self.next_env:
+                raise ReplCrashed(
+                    f"an answer not bound to its command (env {reply.env}, expected "
+                    f"{self.next_env}): the REPL's output is out of step"
+                )
+            self.next_env += 1
         if isinstance(reply, CommandResult):
             if reply.env is not None:
                 self.envs.add(reply.env)
@@ -216,6 +233,12 @@ class ReplSession:
 
 
 # -- one REPL process -------------------------------------------------------------------------
+#: The largest file a REPL may write, its stderr file included (a dbg_trace flood stops there).
+REPL_MAX_FILE_MB = 256
+#: The longest answer read from a REPL (a flood of output is a crash, not a memory hog).
+MAX_ANSWER_BYTES = 64 << 20
+
+
 class ReplProcess:
     """One REPL process: start, send a command, read one answer within a deadline, kill.
 
@@ -243,12 +266,23 @@ class ReplProcess:
         return self._proc is not None and self._proc.poll() is None
 
     @property
+    def stray_output(self) -> bool:
+        """Output arrived that no command asked for (the process is out of step)."""
+        if self._buffer.strip():
+            return True
+        if self._proc is None or self._proc.stdout is None:
+            return False
+        ready, _, _ = select.select([self._proc.stdout.fileno()], [], [], 0)
+        return bool(ready)
+
+    @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc else None
 
     def start(self) -> None:
         launcher = [sys.executable, "-m", "sciglm_lean.launch", "--parent", str(os.getpid())]
         launcher += ["--memory-mb", str(self.memory_mb or 0)]
+        launcher += ["--max-file-mb", str(REPL_MAX_FILE_MB), "--max-processes", "4096"]
         self._stderr = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen(
@@ -298,6 +332,9 @@ class ReplProcess:
             if not chunk:
                 raise self._crashed("the REPL exited")
             self._buffer += chunk
+            if len(self._buffer) > MAX_ANSWER_BYTES:
+                self.kill()
+                raise ReplCrashed(f"an answer longer than {MAX_ANSWER_BYTES >> 20} MB")
 
     def _take_answer(self) -> dict[str, Any] | None:
         """The first complete answer in the buffer (text up to a blank line that parses)."""

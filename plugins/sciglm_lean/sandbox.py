@@ -1,5 +1,7 @@
-"""Run a command in a bubblewrap sandbox: read-only file system, no network, private /tmp,
-write access only where asked, killed with its parent.
+"""Run a command in a bubblewrap sandbox: read-only file system, no network, a private /tmp of
+bounded size, write access only where asked, killed with its parent. A sandbox may run inside
+another one (``nested``: each step of the trusted check), optionally with only the named
+environment variables (``env``).
 
 Where ``bwrap`` is absent or cannot create namespaces here, :func:`sandbox_problem` says why;
 the checker then never answers ``true`` (see docs/lean.md, "What a `true` means").
@@ -11,8 +13,11 @@ import functools
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+#: The size of the sandbox's private /tmp (a tmpfs, held in memory).
+TMPFS_MB = 1024
 
 
 def find_bwrap() -> str | None:
@@ -29,23 +34,36 @@ def sandboxed(
     cwd: Path | None = None,
     bwrap: str | None = None,
     readable: Sequence[Path] = (),
+    nested: bool = False,
+    env: Mapping[str, str] | None = None,
 ) -> list[str]:
     """``command`` wrapped in bubblewrap (``bwrap`` defaults to :func:`find_bwrap`).
 
-    The sandbox's ``/tmp`` is empty and private; what the command needs from the real one (its
-    own installation, the files it names, ``cwd``, ``readable``) is shown read-only,
-    ``writable`` read-write.
+    The sandbox's ``/tmp`` is empty, private and at most :data:`TMPFS_MB`; what the command
+    needs from the real one (its own installation, the files it names, ``cwd``, ``readable``)
+    is shown read-only, ``writable`` read-write. ``nested``: inside another sandbox (whose
+    ``/proc`` and ``/dev`` are reused, as a new ``/proc`` cannot be mounted there). ``env``:
+    the command's whole environment (else it inherits the caller's).
     """
     binary = bwrap or find_bwrap()
     if binary is None:
         raise RuntimeError("bubblewrap (bwrap) not found")
-    args = [binary, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    args = [binary, "--ro-bind", "/", "/"]
+    if nested:
+        args += ["--dev-bind", "/dev", "/dev", "--ro-bind", "/proc", "/proc"]
+    else:
+        args += ["--dev", "/dev", "--proc", "/proc"]
+    args += ["--size", str(TMPFS_MB << 20), "--tmpfs", "/tmp"]
     named = [Path(arg) for arg in command[1:] if os.path.isabs(arg)]  # _in_tmp: those that exist
     for path in _in_tmp([_installation(command[0]), *named, cwd, *readable]):
         args += ["--ro-bind", str(path), str(path)]
     for path in writable:
         args += ["--bind", str(path), str(path)]
     args += ["--unshare-all", "--die-with-parent", "--new-session"]
+    if env is not None:
+        args.append("--clearenv")
+        for key, value in env.items():
+            args += ["--setenv", key, value]
     if cwd is not None:
         args += ["--chdir", str(cwd)]
     return args + ["--", *command]

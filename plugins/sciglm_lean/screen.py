@@ -8,15 +8,33 @@ attributes such as ``@[command_elab]``, ``@[macro]``, ``@[tactic]``); ``import``
 header, naming modules of Mathlib, Aesop, Batteries, Std or Init. On top of that, terms and tactics
 that prove anything without a proof (``sorry``, ``native_decide``, ``run_tac`` …) are refused
 wherever they appear as tokens (in ``«»`` quotes too; never inside comments or strings).
+Code that Lean runs while elaborating is meta and refused: ``include_str``, ``plausible``,
+``slim_check``, ``polyrith`` (calls a web service), ``dbg_trace``, every ``(name := term)`` whose
+term is not a literal (tactic configurations are evaluated as code: ``simp (config := …)``,
+``decide (config := ⟨…⟩)``), opening ``Lean``, ``IO``, ``System`` (or a child, or a namespace
+named ``Elab``/``Meta`` …). Names are read without ``_root_``. ``set_option`` takes only capped
+values (``maxHeartbeats 0`` lifts the time bound). A line may only start with an allowed
+command word (or code that is plainly not one): a command Lean knows and the screen does not
+is refused rather than read as part of a proof.
 The screen is a fast first filter: a ``true`` verdict still needs Lean's checks
 (:mod:`sciglm_lean.trusted`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from sciglm_lean.lexer import HASH_COMMAND, IDENT, NAME_LITERAL, SYMBOL, LexError, Token, tokenize
+from sciglm_lean.lexer import (
+    HASH_COMMAND,
+    IDENT,
+    NAME_LITERAL,
+    NUMBER,
+    SYMBOL,
+    LexError,
+    Token,
+    tokenize,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +72,9 @@ COMMAND_KEYWORDS = frozenset(
     simproc_decl dsimproc_decl builtin_simproc grind_pattern recommended_spelling binder_predicate
     declare_simp_like_tactic gen_injective_theorems% elab_stx_quot add_aesop_rules
     declare_aesop_rule_sets erase_aesop_rules builtin_dsimproc scoped local private protected
-    noncomputable partial nonrec unsafe prelude""".split()
+    noncomputable partial nonrec unsafe prelude test_extern unif_hint register_tactic_tag
+    tactic_extension assert_exists set_premise_selector variable? proof_wanted recall extend_docs
+    with_weak_namespace count_heartbeats whatsnew open_locale assert_not_imported""".split()
 )
 #: Modifiers that may precede an allowed declaration.
 MODIFIERS = frozenset({"private", "protected", "noncomputable"})
@@ -76,11 +96,17 @@ META_COMMANDS = frozenset(
         "declare_syntax_cat",
     }
 )
-ALLOWED_OPTIONS = frozenset(
-    {"maxHeartbeats", "maxRecDepth", "synthInstance.maxHeartbeats", "synthInstance.maxSize"}
-)
+#: Options a submission may set, with the largest value allowed (0 means "no limit": refused).
+OPTION_CAPS = {
+    "maxHeartbeats": 1_000_000,
+    "synthInstance.maxHeartbeats": 400_000,
+    "maxRecDepth": 10_000,
+    "synthInstance.maxSize": 10_000,
+}
 ALLOWED_OPTION_PREFIXES = ("linter.",)
 ALLOWED_ATTRIBUTES = frozenset({"simp", "local", "reducible", "←", "<-", ",", "-"})
+#: A module name: ASCII identifiers joined by dots (no «…» parts, which may hold ``/`` or ``..``).
+PLAIN_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_']*(\.[A-Za-z_][A-Za-z0-9_']*)*")
 ALLOWED_IMPORT_ROOTS = frozenset({"Mathlib", "Aesop", "Batteries", "Std", "Init"})
 #: Terms and tactics that close goals without a proof, trust compiled code, or run meta code.
 SORRY = frozenset({"sorry", "admit", "sorryAx", "Lean.sorryAx"})
@@ -113,6 +139,16 @@ META_TERMS = frozenset(
         "unsafeIO",
         "unsafeBaseIO",
         "unsafeEIO",
+        "include_str",
+        "plausible",
+        "slim_check",
+        "polyrith",
+        "dbg_trace",
+        "dbgTrace",
+        "dbgTraceVal",
+        "dbgTraceIfShared",
+        "dbgSleep",
+        "dbgStackTrace",
     }
 )
 META_NAMESPACES = (
@@ -126,6 +162,21 @@ META_NAMESPACES = (
     "BaseIO",
     "System",
 )
+#: A namespace with one of these parts may not be opened (its names would escape the checks).
+OPEN_FORBIDDEN = frozenset(
+    {"Lean", "IO", "EIO", "BaseIO", "System", "Elab", "Meta", "Compiler", "Kernel", "Environment"}
+)
+#: Words a line may start with (column 0); any other identifier there may be a command.
+LINE_STARTS = DECLARATIONS | PREFIX_WORDS | {
+    "open",
+    "set_option",
+    "termination_by",
+    "decreasing_by",
+    "where",
+    "by",
+}
+#: Literal values a ``(name := value)`` may take (anything else is code Lean may evaluate).
+LITERALS = frozenset({"true", "false"})
 
 
 @dataclass(frozen=True)
@@ -235,37 +286,123 @@ def _inside_term(tokens: list[Token]) -> bool:
     return any(t.text in (":=", "by", "|") for t in tokens)
 
 
-def screen_tokens(tokens: list[Token], config: ScreenConfig) -> ScreenResult:
-    """Terms, tactics, options and attributes anywhere in ``tokens``."""
+def plain_name(text: str) -> str:
+    """A name as Lean resolves it from the root: ``_root_`` parts dropped."""
+    return ".".join(part for part in text.split(".") if part != "_root_")
+
+
+def screen_tokens(tokens: list[Token], config: ScreenConfig, capped: bool = True) -> ScreenResult:
+    """Terms, tactics, options and attributes anywhere in ``tokens``; ``capped``: option values
+    within :data:`OPTION_CAPS` (a record's header may lift them: miniF2F sets
+    ``maxHeartbeats 0``; the REPL's timeout still bounds the check)."""
     for i, tok in enumerate(tokens):
-        text = tok.text
         at = f"line {tok.line}"
         if tok.kind in (IDENT, NAME_LITERAL):
+            text = plain_name(tok.text)
             last = text.rsplit(".", 1)[-1]
             if text in SORRY or last in SORRY:
-                return _fail("sorry", f"uses {text!r} ({at})")
+                return _fail("sorry", f"uses {tok.text!r} ({at})")
             if not config.allow_native and (text in NATIVE or last in NATIVE):
-                return _fail("native", f"trusts compiled code: {text!r} ({at})")
+                return _fail("native", f"trusts compiled code: {tok.text!r} ({at})")
             if text == "decide" and _follows(tokens, i, ["+", "native"]):
                 return _fail("native", f"uses decide +native ({at})")
             if text in META_TERMS or last in META_TERMS or _in_namespaces(text, META_NAMESPACES):
-                return _fail("meta", f"meta-programming: {text!r} ({at})")
+                return _fail("meta", f"meta-programming: {tok.text!r} ({at})")
             if text.startswith("debug.") or text in ("Elab.async", "skipKernelTC"):
                 return _fail("kernel", f"option {text!r} changes what Lean checks ({at})")
             if text == "import":
                 return _fail("import", f"'import' outside the header ({at})")
             if text == "set_option":
-                option = tokens[i + 1].text if i + 1 < len(tokens) else ""
-                if not (option in ALLOWED_OPTIONS or option.startswith(ALLOWED_OPTION_PREFIXES)):
-                    return _fail("option", f"set_option {option!r} is not allowed ({at})")
+                found = _bad_option(tokens, i, capped)
+                if found:
+                    return _fail("option", f"{found} ({at})")
+            if text == "open" and tok.kind == IDENT:
+                opened = _forbidden_open(tokens, i)
+                if opened:
+                    return _fail("meta", f"opens {opened!r}, a meta-programming namespace ({at})")
         elif tok.kind == HASH_COMMAND:
-            return _fail("command", f"command {text!r} is not allowed ({at})")
-        elif tok.kind == SYMBOL and text == "@[":
+            return _fail("command", f"command {tok.text!r} is not allowed ({at})")
+        elif tok.kind == SYMBOL and tok.text == "(" and _named_argument(tokens, i):
+            value = _named_value(tokens, i)
+            if value is None:
+                name = tokens[i + 1].text
+                return _fail(
+                    "meta",
+                    f"({name} := …) with a value that is not a literal: Lean may evaluate it "
+                    f"as code ({at})",
+                )
+        elif tok.kind == SYMBOL and tok.text == "@[":
             j = i + 1
             while j < len(tokens) and tokens[j].text != "]":
                 if tokens[j].text not in ALLOWED_ATTRIBUTES:
                     return _fail("attribute", f"attribute {tokens[j].text!r} is not allowed ({at})")
                 j += 1
+    return OK
+
+
+def _bad_option(tokens: list[Token], i: int, capped: bool = True) -> str | None:
+    """Why ``set_option`` at ``i`` is refused (an unknown option, an uncapped value), or None."""
+    option = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    value = tokens[i + 2] if i + 2 < len(tokens) else None
+    if option.startswith(ALLOWED_OPTION_PREFIXES):
+        if value is None or value.text not in LITERALS:
+            return f"set_option {option!r} takes true or false only"
+        return None
+    if option not in OPTION_CAPS:
+        return f"set_option {option!r} is not allowed"
+    if not capped:
+        return None
+    cap = OPTION_CAPS[option]
+    try:
+        number = int(value.text) if value is not None and value.kind == NUMBER else 0
+    except ValueError:
+        number = 0
+    if not 0 < number <= cap:
+        shown = value.text if value is not None else ""
+        return f"set_option {option} {shown!r}: the value must be a number from 1 to {cap}"
+    return None
+
+
+def _forbidden_open(tokens: list[Token], i: int) -> str | None:
+    """The first namespace ``open`` at ``i`` names that has a forbidden part, else None."""
+    for tok in tokens[i + 1 :]:
+        if tok.kind != IDENT or tok.text in ("in", "hiding", "renaming"):
+            return None
+        if tok.text != "scoped" and OPEN_FORBIDDEN & set(plain_name(tok.text).split(".")):
+            return tok.text
+    return None
+
+
+def _named_argument(tokens: list[Token], i: int) -> bool:
+    """``(name :=`` at ``i``: a named argument or a tactic configuration item."""
+    return (
+        i + 2 < len(tokens)
+        and tokens[i + 1].kind == IDENT
+        and tokens[i + 2].kind == SYMBOL
+        and tokens[i + 2].text == ":="
+    )
+
+
+def _named_value(tokens: list[Token], i: int) -> Token | None:
+    """The value of ``(name := value)`` at ``i`` when it is one literal token, else None."""
+    value = tokens[i + 3 : i + 5]
+    if len(value) == 2 and value[1].text == ")":
+        if value[0].kind == NUMBER or (value[0].kind == IDENT and value[0].text in LITERALS):
+            return value[0]
+    return None
+
+
+def screen_line_starts(tokens: list[Token], config: ScreenConfig) -> ScreenResult:
+    """A word at the start of a line is an allowed command word: Lean reads a command it knows
+    wherever one may start, and the screen cannot know every command of every library."""
+    allowed = LINE_STARTS | META_COMMANDS if config.allow_meta else LINE_STARTS
+    for tok in tokens:
+        if tok.column == 0 and tok.kind == IDENT and tok.text not in allowed:
+            return _fail(
+                "command",
+                f"line {tok.line} starts with {tok.text!r}, which is not an allowed command "
+                "(indent proof lines)",
+            )
     return OK
 
 
@@ -306,7 +443,10 @@ def screen(code: str, config: ScreenConfig | None = None) -> ScreenResult:
     result = screen_tokens(tokens, config)
     if not result.ok:
         return result
-    return screen_commands(split_commands(tokens)[1], config)
+    result = screen_commands(split_commands(tokens)[1], config)
+    if not result.ok:
+        return result
+    return screen_line_starts(tokens, config)
 
 
 def screen_submission(body: str, target: str, config: ScreenConfig | None = None) -> ScreenResult:
@@ -345,11 +485,13 @@ def screen_header(header: str) -> ScreenResult:
         module = tokens[i + 1] if i + 1 < len(tokens) else None
         if module is None or module.kind != IDENT:
             return _fail("import", f"header: 'import' without a module (line {tokens[i].line})")
+        if not PLAIN_MODULE.fullmatch(module.text):
+            return _fail("import", f"header: module name {module.text!r} is not plain")
         if module.text.split(".")[0] not in ALLOWED_IMPORT_ROOTS:
             return _fail("import", f"header: import of {module.text!r} is not allowed")
         i += 2
     rest = tokens[i:]
-    result = screen_tokens(rest, ScreenConfig())
+    result = screen_tokens(rest, ScreenConfig(), capped=False)
     if not result.ok:
         return ScreenResult(False, result.rule, f"header: {result.reason}", result.findings)
     lead, commands = split_commands(rest)

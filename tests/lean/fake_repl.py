@@ -191,6 +191,8 @@ def play() -> None:
                 name = code.split()[1]
                 reply["messages"] = [message("info", f"'{name}' does not depend on any axioms")]
         answer(reply)
+        if "FAKE_STRAY" in code and "sciglm-" not in code:  # a second, unasked-for answer
+            answer({"env": 999})
 
 
 if __name__ == "__main__":

@@ -44,9 +44,10 @@ _MISSING = _lean_missing()
 requires_lake = pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")
 
 
-def fake_trusted(tmp_path: Path) -> TrustedChecker:
-    """The trusted path with the stand-in comparator (sandboxed by the real bubblewrap)."""
-    return TrustedChecker(tmp_path, (sys.executable, str(FAKE_COMPARATOR)), timeout=60.0)
+def fake_trusted(tmp_path: Path, *options: str, timeout: float = 60.0) -> TrustedChecker:
+    """The trusted path with the stand-in comparator (sandboxed by the real bubblewrap);
+    ``options`` go to the stand-in (see tests/lean/fake_comparator.py)."""
+    return TrustedChecker(tmp_path, (sys.executable, str(FAKE_COMPARATOR), *options), timeout)
 
 
 def make_checker(tmp_path: Path, launch: Launch | str | None, **changes: object) -> LeanChecker:

@@ -92,8 +92,12 @@ def test_verify_routes_lean_records_to_a_repl_and_the_trusted_path(tmp_path: Pat
 def test_verify_without_a_sandbox_never_says_true(tmp_path: Path) -> None:
     verdicts = verify_with_stand_ins(tmp_path, SCIGLM_LEAN_BWRAP="")
     assert [v["correct"] for v in verdicts] == [None, False, False, False]
-    assert "REPL accepted the proof" in verdicts[0]["reason"]
     assert "bubblewrap (bwrap) not found" in verdicts[0]["reason"]
+    assert "REPL accepted" not in verdicts[0]["reason"]  # no Lean ran outside a sandbox
+    local = verify_with_stand_ins(tmp_path, SCIGLM_LEAN_BWRAP="", SCIGLM_LEAN_UNSANDBOXED="1")
+    assert [v["correct"] for v in local] == [None, False, False, False]
+    assert "REPL accepted the proof" in local[0]["reason"]  # local use: the REPL ran
+    assert "bubblewrap (bwrap) not found" in local[0]["reason"]  # but no true without one
 
 
 def test_verify_names_the_bad_line(tmp_path: Path) -> None:
@@ -133,6 +137,24 @@ def test_doctor_reports_missing_toolchain(tmp_path: Path) -> None:
     assert rows["comparator"]["state"] == "missing"
     assert rows["true verdicts"]["state"] == "missing"
     assert rows["true verdicts"]["detail"].startswith("impossible here: no comparator built")
+
+
+def test_doctor_says_what_a_true_requires_and_why_it_is_impossible_here(tmp_path: Path) -> None:
+    for binary in (
+        project.comparator_dir(tmp_path) / ".lake/build/bin/comparator",
+        project.lean4export_dir(tmp_path) / ".lake/build/bin/lean4export",
+    ):
+        binary.parent.mkdir(parents=True)
+        binary.write_text("#!/bin/sh\n")
+        binary.chmod(0o755)
+    (tmp_path / "lean-toolchain").write_text(project.LEAN_TOOLCHAIN + "\n")
+    env = {"SCIGLM_LEAN_PROJECT": str(tmp_path), "PATH": os.path.dirname(sys.executable)}
+    rows = {r["check"]: r for r in json.loads(run(["lean", "doctor", "--json"], env).stdout)}
+    assert "comparator" in rows["a true requires"]["detail"]
+    assert "nested sandbox" in rows["a true requires"]["detail"]
+    assert rows["comparator supports the toolchain"]["state"] == "missing"
+    assert "String.ofList" in rows["true verdicts"]["detail"]
+    assert rows["true verdicts"]["state"] == "missing"
 
 
 def test_setup_without_elan_is_one_clear_error(tmp_path: Path) -> None:
@@ -186,6 +208,7 @@ def test_setup_writes_the_project_and_runs_the_lake_steps(tmp_path: Path) -> Non
     assert (tmp_path / "proj" / "lean_env" / "SciglmLean" / "Header.lean").is_file()
     assert "[4/10] build the REPL" in result.stderr
     assert "[10/10] build comparator" in result.stderr
+    assert (lake_dir / "sciglm-trusted.json").is_file()  # the binaries' sha256, for each run
 
 
 def test_setup_stops_at_the_failing_step_with_one_error_line(tmp_path: Path) -> None:

@@ -23,14 +23,15 @@ def test_proof_only_response_is_appended_to_the_asked_statement() -> None:
     assert compose(STATEMENT, ":= by omega").body.endswith(":= by omega")
 
 
-def test_full_file_in_a_fence_keeps_its_code_and_moves_imports_to_the_header() -> None:
+def test_full_file_in_a_fence_keeps_its_code_and_the_records_header() -> None:
     response = (
         "Proof:\n```lean4\nimport Mathlib\nimport Mathlib.Tactic.Ring\n\n"
         "theorem add_one (x : ℕ) (h : x = 2) :\n    x + 1 = 3 := by\n  omega\n```\nDone."
     )
     sub = compose(STATEMENT, response, "import Mathlib\nopen Nat")
-    assert sub.full_file and sub.body.startswith("theorem add_one")
-    assert sub.header == "import Mathlib.Tactic.Ring\nimport Mathlib\nopen Nat"
+    # the header is the record's: an import it has is dropped, another stays (and is screened)
+    assert sub.full_file and sub.body.startswith("import Mathlib.Tactic.Ring\ntheorem add_one")
+    assert sub.header == "import Mathlib\nopen Nat"
     assert sub.submitted_statement == "theorem add_one (x : ℕ) (h : x = 2) :\n    x + 1 = 3"
 
 

@@ -34,6 +34,7 @@ def lean_env(tmp_path: Path, fake_log: Path, register_plugin, monkeypatch) -> Pa
     monkeypatch.setenv("SCIGLM_LEAN_PROJECT", str(tmp_path))
     monkeypatch.setenv("SCIGLM_LEAN_COMPARATOR", f"{sys.executable} {FAKE_COMPARATOR}")
     monkeypatch.setenv("SCIGLM_LEAN_BWRAP", "")
+    monkeypatch.setenv("SCIGLM_LEAN_UNSANDBOXED", "1")  # the REPL stage without a sandbox
     monkeypatch.setenv("SCIGLM_LEAN_TIMEOUT", "10")
     monkeypatch.setenv("SCIGLM_LEAN_HEADER_TIMEOUT", "10")
     return fake_log

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sciglm_lean.checker import LeanChecker
 
-from tests.lean.helpers import STATEMENT, requires_lake
+from tests.lean.helpers import STATEMENT, requires_lake, requires_trusted
 from tests.lean.test_cheats import CORPUS
 from tests.lean.test_screen import CHEATS, MISSTATED
 
@@ -49,3 +49,46 @@ def test_a_universe_polymorphic_statement_is_accepted_only_as_asked(checker: Lea
 def test_an_error_comes_with_goals(checker: LeanChecker) -> None:
     verdict = checker.check(STATEMENT, "  linarith")
     assert verdict.correct is False and verdict.details.get("goals"), verdict
+
+
+#: Known-bad Solutions for the trusted checker itself, past the screen (issue 22): axioms in an
+#: opaque value (comparator a4f6968), a redefined kernel primitive (b2e9090) and Char.ofNat
+#: (8c0e44e) in a prelude file. (name, header, body)
+TRUSTED_CHEATS = [
+    (
+        "axiom in an opaque value",
+        "import Mathlib",
+        "opaque hidden : ∀ x : ℕ, x = 2 → x + 1 = 3 := fun x _ => sorryAx (x + 1 = 3) false\n"
+        "theorem add_one (x : ℕ) (h : x = 2) : x + 1 = 3 := hidden x h",
+    ),
+    (
+        "redefined Nat.add",
+        "prelude\ninductive Nat where\n  | zero\n  | succ (n : Nat)\n"
+        "inductive Eq {α : Sort u} (a : α) : α → Prop where\n  | refl : Eq a a",
+        "def Nat.add (_ _ : Nat) : Nat := Nat.zero\n"
+        "theorem add_one : Eq (Nat.add (Nat.succ Nat.zero) Nat.zero) Nat.zero := Eq.refl _",
+    ),
+    (
+        "redefined Char.ofNat",
+        "prelude\ninductive Nat where\n  | zero\n  | succ (n : Nat)\n"
+        "inductive Eq {α : Sort u} (a : α) : α → Prop where\n  | refl : Eq a a\n"
+        "structure Char where\n  val : Nat",
+        "def Char.ofNat (_ : Nat) : Char := ⟨Nat.zero⟩\n"
+        "theorem add_one : Eq (Char.ofNat (Nat.succ Nat.zero)).val Nat.zero := Eq.refl _",
+    ),
+]
+
+
+@requires_trusted
+@pytest.mark.parametrize("name, header, body", TRUSTED_CHEATS, ids=[c[0] for c in TRUSTED_CHEATS])
+def test_the_trusted_checker_itself_rejects_known_bad_solutions(
+    name: str, header: str, body: str
+) -> None:
+    from sciglm_lean.compose import Submission
+    from sciglm_lean.config import LeanConfig
+    from sciglm_lean.trusted import TrustedChecker
+
+    reference = body.splitlines()[-1].split(" := ")[0]
+    sub = Submission(header, body, "add_one", reference, reference, True)
+    verdict = TrustedChecker(LeanConfig.from_env().project).check(sub)
+    assert verdict.correct is not True, (name, verdict)

@@ -82,7 +82,7 @@ CHEATS = [
     ("import with code", "import Mathlib #eval 1\n  omega", "import"),
     ("guard_msgs", f"/-- error: unsolved goals -/\n#guard_msgs in\n{SIG} := by\n  skip", "command"),
     ("unterminated comment", "  omega /- sorry", "syntax"),
-    ("interpolated sorry", '  have := s!"{sorry}"\n  omega', "sorry"),
+    ("interpolated sorry", '  have := s!"{sorry}"\n  omega', "syntax"),
     ("raw string hiding", '  have := r#"a"b"#; sorry', "sorry"),
     ("guillemet quote hiding", '  have «"» : True := trivial\n  sorry -- "', "sorry"),
     ("cyrillic look-alike", "  exact ѕorry", "syntax"),
