@@ -36,11 +36,13 @@ class _EvalSetPaths(Mapping[str, str]):
 
         table: dict[str, str] = {}
         for name, bench in registry.benchmarks().items():
-            if bench.source is None or bench.split not in bench.source.splits:
+            if bench.source is None:
                 continue
-            relative = bench.source.splits[bench.split]
-            if relative not in table.values():  # ceval-hard is a part of ceval's file
-                table[name] = relative
+            for split in dict.fromkeys((bench.split, bench.paper_split or bench.split)):
+                relative = bench.source.splits.get(split)
+                label = name if split == bench.split else f"{name}:{split}"  # math:test
+                if relative and relative not in table.values():  # ceval-hard: in ceval-stem's
+                    table[label] = relative
         return table
 
     def __getitem__(self, name: str) -> str:

@@ -386,8 +386,8 @@ def _need(row: Row, fields: tuple[str, ...], where: str, number: int) -> None:
 REQUIRED: dict[str, tuple[str, ...]] = {
     "gsm8k": ("question", "answer"), "math500": ("problem", "solution", "answer"),
     "scieval": ("question", "answer", "category"),
-    "agieval-sat-math": ("question", "options", "label"),
-    "agieval-aqua": ("question", "options", "label")}
+    "sat-math": ("question", "options", "label"),
+    "aqua": ("question", "options", "label")}
 SCIBENCH_SUBJECTS = {"atkins": "chemistry", "chemmc": "chemistry", "matter": "chemistry",
                      "quan": "chemistry", "fund": "physics", "class": "physics",
                      "thermo": "physics", "calculus": "math", "diff": "math", "stat": "math"}

@@ -82,6 +82,8 @@ def run_eval(
         "shots": options.shots,
         **options.params.to_dict(),
         "benchmarks": [bench.name for bench in benchmarks],
+        "splits": {bench.name: None if bench.mapped else bench.scored_split(_paper(options))
+                   for bench in benchmarks},
         "limit": options.limit,
         "sciglm": __version__,
     }
@@ -127,8 +129,9 @@ class _NoProgress:
 def _plan(
     bench: bm.Benchmark, data_dir: Path | None, options: EvalOptions
 ) -> tuple[list[Question], dict[str, list[Question]]]:
-    """The scored questions (first ``limit``) and the few-shot exemplars for each of them."""
-    path = bm.resolve(bench, data_dir)
+    """The scored questions (first ``limit``) and the few-shot exemplars for each of them;
+    the paper's split under its protocol or beside its table (:meth:`Benchmark.scored_split`)."""
+    path = bm.resolve(bench, data_dir, paper=_paper(options))
     questions = bm.load(bench, path)
     exemplars: dict[str, list[Question]] = {}
     shots = options.shots
@@ -141,6 +144,11 @@ def _plan(
             exemplars[question.id] = _pick(pool, question, shots)
     selected = questions[: options.limit] if options.limit is not None else questions
     return selected, exemplars
+
+
+def _paper(options: EvalOptions) -> bool:
+    """Whether the run is the paper's: its protocol, or its table printed beside."""
+    return options.protocol == "sciglm" or options.compare is not None
 
 
 def _pick(pool: list[Question], question: Question, shots: int) -> list[Question]:
