@@ -36,13 +36,11 @@ class _EvalSetPaths(Mapping[str, str]):
 
         table: dict[str, str] = {}
         for name, bench in registry.benchmarks().items():
-            if bench.source is None:
+            if bench.source is None or bench.split not in bench.source.splits:
                 continue
-            for split in dict.fromkeys((bench.split, bench.paper_split or bench.split)):
-                relative = bench.source.splits.get(split)
-                label = name if split == bench.split else f"{name}:{split}"  # math:test
-                if relative and relative not in table.values():  # ceval-hard: in ceval-stem's
-                    table[label] = relative
+            relative = bench.source.splits[bench.split]
+            if relative not in table.values():  # ceval-sci and ceval-hard: in ceval-stem's file
+                table[name] = relative
         return table
 
     def __getitem__(self, name: str) -> str:
