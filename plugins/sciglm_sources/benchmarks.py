@@ -65,6 +65,13 @@ _SCIEVAL_FORMS = {
 }
 
 
+def scieval_cells(question: Question) -> tuple[str, ...]:
+    """SciEval's report cells as ``evaluate_SciEval.py`` prints them: the category, and the
+    category × ability (``chemistry / Knowledge Application``)."""
+    ability = str(question.meta.get("ability") or "?")
+    return question.subject, f"{question.subject} / {ability}"
+
+
 def _scibench_form(question: Question) -> str:
     unit = str(question.meta.get("unit") or "").strip()
     return f"a number in the unit {unit}" if unit else "a number"
@@ -166,7 +173,7 @@ BENCHMARKS: list[Benchmark] = [
                                             "dev": "scieval/dev.jsonl"}),
               split="valid", fewshot_split="dev", loader="scieval", answer_form=_scieval_form,
               texts={"sciglm": scieval_original}, verbatim=("sciglm",),
-              scorers={"sciglm": "scieval-original"},
+              scorers={"sciglm": "scieval-original"}, groups=scieval_cells,
               scoring="valid split; cot: letter / yes-no / text by the subject verifier; "
                       "sciglm: first character (multiple choice) or substring (judge, filling)"),
     Benchmark("gaokao", "GAOKAO-STEM",

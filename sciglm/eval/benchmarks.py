@@ -70,6 +70,9 @@ class Benchmark:
     #: A third party's scorer, used where :attr:`scorers` names ``"custom"``; it runs in a
     #: verifier worker (time and memory bound) and must never evaluate the response as code.
     custom_score: Callable[[VerifyItem], Verdict] | None = None
+    #: The cells a question is reported under besides the whole benchmark (default: its
+    #: subject); SciEval: its category and category × ability, as the original script reports.
+    groups: Callable[[Question], tuple[str, ...]] | None = None
     #: One line for ``--help`` and the docs: how it is scored.
     scoring: str = ""
     #: A file given on the command line (``NAME=PATH``), relative to the working directory.
@@ -83,6 +86,10 @@ class Benchmark:
         """The split scored: :attr:`paper_split` for the paper's protocol or table, else
         :attr:`split`."""
         return (self.paper_split or self.split) if paper else self.split
+
+    def cells(self, question: Question) -> tuple[str, ...]:
+        """The report cells of ``question``: :attr:`groups`, else its subject."""
+        return self.groups(question) if self.groups else (question.subject,)
 
     def form(self, question: Question) -> str:
         """The answer form asked for, in words, for ``question``."""

@@ -46,9 +46,12 @@ class BenchmarkScore:
     #: Why verdicts were undecided, most common first (timeouts, no Lean toolchain, …).
     undecided_reasons: Counter[str] = field(default_factory=Counter)
 
-    def add(self, subject: str, correct: bool | None, reason: str = "") -> None:
+    def add(self, cells: list[str], correct: bool | None, reason: str = "") -> None:
+        """Count one verdict in the total and in each of its report cells (subject, or
+        SciEval's category and category × ability)."""
         self.total.add(correct)
-        self.subjects.setdefault(subject, Tally()).add(correct)
+        for cell in cells:
+            self.subjects.setdefault(cell, Tally()).add(correct)
         if correct is None:
             self.undecided_reasons[reason or "no reason given"] += 1
 
@@ -57,8 +60,10 @@ def score(name: str, title: str, records: Iterable[dict[str, Any]]) -> Benchmark
     """The score of one benchmark from its prediction records."""
     result = BenchmarkScore(name, title)
     for record in records:
-        result.add(str(record.get("subject") or "?"), record.get("correct"),
-                   str(record.get("reason") or ""))
+        cells = record.get("cells")
+        if not isinstance(cells, list) or not cells:  # predictions written before cells
+            cells = [str(record.get("subject") or "?")]
+        result.add([str(c) for c in cells], record.get("correct"), str(record.get("reason") or ""))
     return result
 
 

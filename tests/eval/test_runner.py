@@ -231,3 +231,32 @@ def test_math_is_the_full_test_set_under_the_paper(shared_data: Path, tmp_path: 
     run_eval(Zero(), [math], tmp_path / "run", shared_data,
              options(protocol=protocol, compare=compare, limit=1, prompt_format="chat"))
     assert json.loads((tmp_path / "run" / "run.json").read_text())["splits"] == {"math": split}
+
+
+def test_scieval_is_reported_by_category_and_ability(shared_data: Path, tmp_path: Path) -> None:
+    """As ``evaluate_SciEval.py`` prints it: each category, and category × ability."""
+
+    class LetterA(ScriptedModel):
+        def complete_text(self, prompts, params, on_batch=None):  # noqa: ANN001, ANN201
+            return ["A"] * len(prompts)
+
+        def generate(self, conversations, params, on_batch=None):  # noqa: ANN001, ANN201
+            return ["A"] * len(conversations)
+
+    scieval = registry.get_benchmark("scieval")
+    report = run_eval(LetterA(), [scieval], tmp_path / "run", shared_data,
+                      options(limit=None, protocol="sciglm", chunk=512))
+    records = predictions_of(tmp_path / "run", "scieval")
+    cells = report.benchmarks[0].subjects
+    questions = {q.id: q for q in bm.load(scieval, bm.resolve(scieval, shared_data))}
+    for record in records:
+        question = questions[record["id"]]
+        assert record["cells"] == [question.subject,
+                                   f"{question.subject} / {question.meta['ability']}"]
+    for category in {r["subject"] for r in records}:
+        inside = [r for r in records if r["subject"] == category]
+        assert cells[category].n == len(inside)
+        by_ability = [t for name, t in cells.items() if name.startswith(f"{category} / ")]
+        assert sum(t.n for t in by_ability) == len(inside) and len(by_ability) >= 1
+        assert sum(t.correct for t in by_ability) == sum(r["correct"] is True for r in inside)
+    assert len(records) == 1441 and len([c for c in cells if " / " in c]) >= 6
