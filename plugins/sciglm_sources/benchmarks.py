@@ -173,6 +173,7 @@ BENCHMARKS: list[Benchmark] = [
                                             "dev": "scieval/dev.jsonl"}),
               split="valid", fewshot_split="dev", loader="scieval", answer_form=_scieval_form,
               texts={"sciglm": scieval_original}, verbatim=("sciglm",),
+              one_at_a_time=("sciglm",),
               scorers={"sciglm": "scieval-original"}, groups=scieval_cells,
               scoring="valid split; cot: letter / yes-no / text by the subject verifier; "
                       "sciglm: first character (multiple choice) or substring (judge, filling)"),

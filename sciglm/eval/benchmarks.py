@@ -63,6 +63,9 @@ class Benchmark:
     #: protocols under which the text is sent exactly as built, without the prompt format's
     #: wrapper (SciGLM's own SciEval script fed ``prompt + "\ninput:" + question`` bare).
     verbatim: tuple[str, ...] = ()
+    #: protocols under which each prompt is generated alone, never in a padded batch
+    #: (SciGLM's SciEval script generated one prompt at a time).
+    one_at_a_time: tuple[str, ...] = ()
     #: protocol → scorer name (``"*"``: any protocol); see :mod:`sciglm.eval.scorers`.
     scorers: dict[str, str] = field(default_factory=dict)
     #: The subject's own prompt under every protocol (Lean proofs are not answers).

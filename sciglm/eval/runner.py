@@ -177,13 +177,15 @@ def _run_benchmark(
             prompts = [build_prompt(bench, protocol, q, exemplars.get(q.id, []),
                                     options.prompt_format) for q in chunk]
             began = time.perf_counter()
-            if options.prompt_format == "sciglm":
-                responses = model.complete_text([p.text or "" for p in prompts], options.params)
-            else:
-                responses = model.generate([p.messages for p in prompts], options.params)
+            alone = options.protocol in bench.one_at_a_time
+            batches = [[p] for p in prompts] if alone else [prompts]
+            responses, errors = [], []
+            for batch in batches:
+                answers = _generate(model, batch, options)
+                responses += answers
+                errors += list(getattr(model, "errors", None) or [""] * len(answers))
             timing["generate_seconds"] += time.perf_counter() - began
             timing["generated"] += len(chunk)
-            errors = list(getattr(model, "errors", None) or [""] * len(chunk))
             previous = len(unwritten)
             for question, response, error in zip(chunk, responses, errors, strict=True):
                 future = pool.submit(_verify_item(bench, question, response, options.protocol))
@@ -193,6 +195,14 @@ def _run_benchmark(
     except BaseException:
         _save_judged(bench, unwritten, sink)
         raise
+
+
+def _generate(model: ChatModel, prompts: list[Any], options: EvalOptions) -> list[str]:
+    """The model's answers to ``prompts``: raw completions for the ``sciglm`` prompt format,
+    else chat turns."""
+    if options.prompt_format == "sciglm":
+        return model.complete_text([p.text or "" for p in prompts], options.params)
+    return model.generate([p.messages for p in prompts], options.params)
 
 
 def _verify_item(

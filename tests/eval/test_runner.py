@@ -237,15 +237,21 @@ def test_scieval_is_reported_by_category_and_ability(shared_data: Path, tmp_path
     """As ``evaluate_SciEval.py`` prints it: each category, and category × ability."""
 
     class LetterA(ScriptedModel):
+        sizes: list[int]
+
         def complete_text(self, prompts, params, on_batch=None):  # noqa: ANN001, ANN201
+            self.sizes = [*getattr(self, "sizes", []), len(prompts)]
             return ["A"] * len(prompts)
 
         def generate(self, conversations, params, on_batch=None):  # noqa: ANN001, ANN201
+            self.sizes = [*getattr(self, "sizes", []), len(conversations)]
             return ["A"] * len(conversations)
 
     scieval = registry.get_benchmark("scieval")
-    report = run_eval(LetterA(), [scieval], tmp_path / "run", shared_data,
+    model = LetterA()
+    report = run_eval(model, [scieval], tmp_path / "run", shared_data,
                       options(limit=None, protocol="sciglm", chunk=512))
+    assert set(model.sizes) == {1}  # one prompt at a time, as the original script: no padding
     records = predictions_of(tmp_path / "run", "scieval")
     cells = report.benchmarks[0].subjects
     questions = {q.id: q for q in bm.load(scieval, bm.resolve(scieval, shared_data))}
@@ -260,3 +266,15 @@ def test_scieval_is_reported_by_category_and_ability(shared_data: Path, tmp_path
         assert sum(t.n for t in by_ability) == len(inside) and len(by_ability) >= 1
         assert sum(t.correct for t in by_ability) == sum(r["correct"] is True for r in inside)
     assert len(records) == 1441 and len([c for c in cells if " / " in c]) >= 6
+
+
+def test_other_protocols_generate_in_batches(shared_data: Path, tmp_path: Path) -> None:
+    class Sizes(ScriptedModel):
+        def generate(self, conversations, params, on_batch=None):  # noqa: ANN001, ANN201
+            self.completed.append(str(len(conversations)))
+            return ["A"] * len(conversations)
+
+    model = Sizes()
+    run_eval(model, [registry.get_benchmark("scieval")], tmp_path / "run", shared_data,
+             options(limit=8, protocol="cot", chunk=4))
+    assert model.completed == ["4", "4"]
