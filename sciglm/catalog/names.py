@@ -26,3 +26,8 @@ ALIASES: dict[str, str] = {
 def canonical(name: str) -> str:
     """The one name of the set called ``name`` (itself when it is no alias)."""
     return ALIASES.get(name, name)
+
+
+def old_names(name: str) -> list[str]:
+    """The aliases of ``name`` (what it was called before), in table order."""
+    return [alias for alias, target in ALIASES.items() if target == name]

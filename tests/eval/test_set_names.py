@@ -57,3 +57,19 @@ def test_decontamination_names_sets_by_their_one_name() -> None:
     assert set(DEFAULT_EVAL_SETS) <= set(registry.benchmarks())
     assert DEFAULT_EVAL_SETS["ceval-stem"] == "ceval/val.jsonl"  # the whole file, once
     assert DEFAULT_EVAL_SETS["mmlu-math"] == "mmlu/mmlu-math-mi.jsonl"
+
+
+def test_a_mirror_pulled_under_an_old_name_still_counts(tmp_path: Path) -> None:
+    import json
+
+    from sciglm.data import hub
+
+    source = get_source("mmlu-stem")
+    splits = {}
+    for split, relative in source.splits.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("{}\n")
+        splits[split] = {"file": relative, "rows": 1, "bytes": 3}
+    (tmp_path / ".sciglm").mkdir()
+    (tmp_path / ".sciglm" / "mmlu.json").write_text(json.dumps({"splits": splits}))
+    assert hub.MANIFEST_DIR == ".sciglm" and hub.state(source, tmp_path) == "complete"
