@@ -136,12 +136,15 @@ def benchmarks() -> dict[str, Any]:
 
 
 def get_benchmark(name: str) -> Any:
-    """The benchmark called ``name``; a clear error naming the known ones otherwise."""
+    """The benchmark called ``name`` (or an alias of :mod:`sciglm.catalog.names`); a clear
+    error naming the known ones otherwise."""
+    from sciglm.catalog.names import canonical
+
     table = benchmarks()
-    if name not in table:
+    if canonical(name) not in table:
         known = ", ".join(sorted(table)) or "none installed"
         raise SciglmError(f"unknown benchmark {name!r} (known: {known})")
-    return table[name]
+    return table[canonical(name)]
 
 
 def reset() -> None:

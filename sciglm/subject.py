@@ -8,6 +8,7 @@ slow or fail; it must never evaluate model output as code.
 
 from __future__ import annotations
 
+from sciglm.feedback import reflection_feedback
 from sciglm.records import Message, Question, Verdict, VerifyItem
 
 SYSTEM_PROMPT = (
@@ -57,8 +58,9 @@ class Subject:
         ]
 
     def reflect_prompt(self, question: Question, attempt: str, verdict: Verdict) -> list[Message]:
-        """Stage 2: the wrong attempt and the verifier's feedback go back; reflect, then revise."""
-        feedback = verdict.reason or "the final answer does not match the reference"
+        """Stage 2: the wrong attempt and the kind of error go back; reflect, then revise. The
+        reference is never shown here (only :meth:`hint_prompt` sees it)."""
+        feedback = reflection_feedback(question, verdict)
         stated = verdict.predicted if verdict.predicted is not None else "no final answer found"
         return [
             {"role": "system", "content": self.system_prompt},

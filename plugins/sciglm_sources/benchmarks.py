@@ -11,9 +11,17 @@ judged by the letter the answer opens with; SciEval is asked and judged exactly 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
-from sciglm.catalog.data import CATALOG, DataSource
+from sciglm.catalog.data import (
+    CATALOG,
+    CEVAL_MATH,
+    CEVAL_SCI,
+    MMLU_MATH,
+    MMLU_SCI,
+    DataSource,
+)
 from sciglm.eval.benchmarks import CUSTOM_SCORER, Benchmark
 from sciglm.records import Question, Verdict, VerifyItem
 
@@ -55,6 +63,13 @@ _SCIEVAL_FORMS = {
     "judge": "yes or no",
     "filling": "the missing text",
 }
+
+
+def scieval_cells(question: Question) -> tuple[str, ...]:
+    """SciEval's report cells as ``evaluate_SciEval.py`` prints them: the category, and the
+    category × ability (``chemistry / Knowledge Application``)."""
+    ability = str(question.meta.get("ability") or "?")
+    return question.subject, f"{question.subject} / {ability}"
 
 
 def _scibench_form(question: Question) -> str:
@@ -106,11 +121,27 @@ def _hard(question: Question) -> bool:
     return bool(question.meta.get("hard"))
 
 
-_CEVAL = source("ceval", "C-Eval (STEM subjects)", {"val": "ceval/val.jsonl",
-                                                    "dev": "ceval/dev.jsonl"},
+def of_subjects(subjects: frozenset[str]) -> Callable[[Question], bool]:
+    """Keep the questions of these exam subjects (the paper's sets are parts of a file)."""
+    return lambda question: question.subject in subjects
+
+
+_CEVAL = source("ceval-stem", "C-Eval (STEM subjects)", {"val": "ceval/val.jsonl",
+                                                         "dev": "ceval/dev.jsonl"},
                 "CC BY-NC-SA 4.0", "https://cevalbenchmark.com")
+_MMLU = source("mmlu-stem", "MMLU (STEM subjects)", {"test": "mmlu/test.jsonl",
+                                                     "dev": "mmlu/dev.jsonl"}, "MIT")
 _MC_TEXTS = {"sciglm": lettered}
 _MC_SCORERS = {"*": LETTER}
+
+
+def _exam(name: str, title: str, data: DataSource, keep: Callable[[Question], bool] | None,
+          scoring: str, split: str = "test", fewshot: str | None = "dev",
+          loader: str = "mmlu") -> Benchmark:
+    """A four-option exam set judged by the option letter."""
+    return Benchmark(name, title, data, split=split, fewshot_split=fewshot, loader=loader,
+                     keep=keep, answer_form=MC_FORM, texts=_MC_TEXTS, scorers=_MC_SCORERS,
+                     scoring=scoring)
 
 BENCHMARKS: list[Benchmark] = [
     Benchmark("gsm8k", "GSM8K",
@@ -120,12 +151,19 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("math", "MATH",
               source("math", "MATH", {"test": "math/test.jsonl",
                                       "test500": "math/test500.jsonl"}, "MIT"),
-              split="test500", loader="math",
-              scoring="MATH-500; boxed answer equivalent to the reference (math verifier)"),
+              split="test500", paper_split="test", loader="math",
+              scoring="MATH-500 (the full 5,000 under --protocol sciglm and --compare); boxed "
+                      "answer equivalent to the reference (math verifier)"),
     Benchmark("scibench", "SciBench",
               source("scibench", "SciBench", {"test": "scibench/scibench.jsonl"}, "MIT"),
               loader="scibench", answer_form=_scibench_form,
               scoring="number in the reference's unit within 5% (physics/chemistry/math)"),
+    Benchmark("scibench-2023", "SciBench (583)",
+              source("scibench-2023", "SciBench (July 2023)",
+                     {"test": "scibench/scibench-2023.jsonl"}, "MIT"),
+              loader="scibench", answer_form=_scibench_form,
+              scoring="the paper's SciBench: the 583 problems of mandyyyyii/scibench at "
+                      "8dffce4 (July 2023); number within 5% as scibench"),
     Benchmark("theoremqa", "TheoremQA",
               source("theoremqa", "TheoremQA", {"test": "theoremqa/theoremqa.jsonl"}, "MIT"),
               loader="theoremqa", answer_form=_theoremqa_form,
@@ -135,7 +173,8 @@ BENCHMARKS: list[Benchmark] = [
                                             "dev": "scieval/dev.jsonl"}),
               split="valid", fewshot_split="dev", loader="scieval", answer_form=_scieval_form,
               texts={"sciglm": scieval_original}, verbatim=("sciglm",),
-              scorers={"sciglm": "scieval-original"},
+              one_at_a_time=("sciglm",),
+              scorers={"sciglm": "scieval-original"}, groups=scieval_cells,
               scoring="valid split; cot: letter / yes-no / text by the subject verifier; "
                       "sciglm: first character (multiple choice) or substring (judge, filling)"),
     Benchmark("gaokao", "GAOKAO-STEM",
@@ -144,26 +183,36 @@ BENCHMARKS: list[Benchmark] = [
               loader="gaokao", keep=_gaokao_objective,
               answer_form="the letter(s) of the correct option(s)",
               scoring="multiple-choice questions only; the whole letter set must match"),
-    Benchmark("ceval", "CEval-Sci", _CEVAL, split="val", fewshot_split="dev", loader="ceval",
-              answer_form=MC_FORM, texts=_MC_TEXTS, scorers=_MC_SCORERS,
-              scoring="C-Eval val, 20 STEM subjects (430); the option letter"),
-    Benchmark("ceval-hard", "CEval-Hard", _CEVAL, split="val", fewshot_split="dev",
-              loader="ceval", keep=_hard, answer_form=MC_FORM, texts=_MC_TEXTS,
-              scorers=_MC_SCORERS,
-              scoring="C-Eval Hard: its 8 hard subjects of the val split (152); the letter"),
-    Benchmark("mmlu-sci", "MMLU-Sci",
-              source("mmlu", "MMLU (STEM subjects)", {"test": "mmlu/test.jsonl",
-                                                      "dev": "mmlu/dev.jsonl"}, "MIT"),
-              fewshot_split="dev", loader="mmlu", answer_form=MC_FORM, texts=_MC_TEXTS,
-              scorers=_MC_SCORERS,
-              scoring="MMLU's 18 STEM subjects, test split (3,018); the option letter"),
+    _exam("ceval-stem", "CEval-STEM", _CEVAL, None,
+          "C-Eval val, 20 STEM subjects (430); the option letter", split="val", loader="ceval"),
+    _exam("ceval-sci", "CEval-Sci", _CEVAL, of_subjects(CEVAL_SCI),
+          "the paper's CEval-Sci: C-Eval val, its 11 maths, physics and chemistry subjects "
+          "(210); the option letter", split="val", loader="ceval"),
+    _exam("ceval-math", "CEval-Math", _CEVAL, of_subjects(CEVAL_MATH),
+          "the paper's CEval-Math: C-Eval val, its 5 maths subjects (90); the option letter",
+          split="val", loader="ceval"),
+    _exam("ceval-hard", "CEval-Hard", _CEVAL, _hard,
+          "C-Eval Hard: its 8 hard subjects of the val split (152); the option letter",
+          split="val", loader="ceval"),
+    _exam("mmlu-stem", "MMLU-STEM", _MMLU, None,
+          "MMLU's 18 STEM subjects, test split (3,018); the option letter"),
+    _exam("mmlu-sci", "MMLU-Sci", _MMLU, of_subjects(MMLU_SCI),
+          "the paper's MMLU-Sci: MMLU test, its 10 maths, physics and chemistry subjects "
+          "(1,855); the option letter"),
+    _exam("mmlu-math", "MMLU-Math",
+          source("mmlu-math", "MMLU-Math (MAmmoTH)", {"test": "mmlu/mmlu-math-mi.jsonl"}, "MIT"),
+          None, "the paper's MMLU-Math (MI): MAmmoTH's MMLU mathematics (974, formal_logic "
+          "included); the option letter", fewshot=None),
+    _exam("mmlu-math-v1", "MMLU-Math (v1)", _MMLU, of_subjects(MMLU_MATH),
+          "the v1 table's MMLU-Math: MMLU test, its 5 maths subjects (1,064); the option "
+          "letter"),
     Benchmark("sat-math", "SAT-Math",
-              source("agieval-sat-math", "AGIEval SAT-Math",
+              source("sat-math", "AGIEval SAT-Math",
                      {"test": "agieval/sat-math.jsonl"}, "MIT"),
               loader="agieval", answer_form=MC_FORM, texts=_MC_TEXTS, scorers=_MC_SCORERS,
               scoring="AGIEval v1 SAT-Math (220); the option letter"),
     Benchmark("aqua", "AQuA",
-              source("agieval-aqua", "AGIEval AQuA-RAT", {"test": "agieval/aqua-rat.jsonl"},
+              source("aqua", "AGIEval AQuA-RAT", {"test": "agieval/aqua-rat.jsonl"},
                      "Apache-2.0"),
               loader="agieval", answer_form=MC_FORM, texts=_MC_TEXTS, scorers=_MC_SCORERS,
               scoring="AGIEval v1 AQuA-RAT (254, five options); the option letter"),

@@ -32,6 +32,10 @@ class AnnotateConfig:
                                   min=0, max=20)
     reflect_choices: bool = option(False, "Also reflect on multiple-choice questions (the "
                                    "original skipped them: a wrong letter goes to the hint).")
+    original_prompts: bool = option(False, "The original SciGLM prompts (one Chinese user turn "
+                                    "'Q: … A:', the reference inside the reflection prompt, "
+                                    "lines joined, the text after '正确解答：' kept; no hint "
+                                    "stage) instead of the subject's.")
     temperature: float = option(0.7, "Sampling temperature.", min=0)
     max_tokens: int = option(1024, "Tokens per response.", min=1)
     subject: str | None = option(None, "Treat every question as this subject.")

@@ -220,6 +220,7 @@ async def annotate(
         settings = StageSettings(
             model=model, params=params, max_reflections=config.max_reflections,
             judge_model=judge, reflect_choices=config.reflect_choices,
+            original_prompts=config.original_prompts,
             teacher={"base_url": config.base_url, "model": model, "parameters": params,
                      "judge": judge, "embedded": config.embedded,
                      "batch": config.batch},

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sciglm.annotate import original
 from sciglm.annotate.judge import judge_prompt, judged_verdict
 from sciglm.endpoint.client import Completion, EndpointClient, EndpointError
 from sciglm.records import Message, Question, Verdict, VerifyItem
@@ -72,6 +73,9 @@ class StageSettings:
     #: Reflect multiple-choice questions too; the original did not (a wrong letter goes
     #: straight to the hint stage).
     reflect_choices: bool = False
+    #: The original prompts (:mod:`sciglm.annotate.original`): one Chinese user turn each, the
+    #: reference inside the reflection, lines joined, no hint stage.
+    original_prompts: bool = False
     teacher: dict[str, Any] = field(default_factory=dict)
 
 
@@ -170,6 +174,8 @@ class QuestionRun:
 
     async def _stages(self) -> dict[str, Any]:
         q, subject = self.q, self.subject
+        if self.settings.original_prompts:
+            return await self._original_stages()
         text, verdict = await self.attempt("cot", subject.cot_prompt(q))
         if verdict.correct:
             return self.record("cot", text, True)
@@ -189,6 +195,23 @@ class QuestionRun:
             text, verdict = await self.attempt("hint", subject.hint_prompt(q, q.reference))
             if verdict.correct:
                 return self.record("hint", text, True)
+        return self.record("failed", None, verdict.correct)
+
+    async def _original_stages(self) -> dict[str, Any]:
+        """The original's flow: its CoT prompt; a wrong answer is revised with the reference
+        in the prompt (multiple choice is not, unless ``reflect_choices``); no hint stage."""
+        q = self.q
+        text, verdict = await self.attempt("cot", original.cot_messages(q), target=original.joined)
+        if verdict.correct:
+            return self.record("cot", text, True)
+        if q.reference is None or (is_multiple_choice(q) and not self.settings.reflect_choices):
+            return self.record("failed", None, verdict.correct)
+        attempt = text or ""
+        for round_ in range(1, self.settings.max_reflections + 1):
+            prompt = original.reflect_messages(q, attempt, q.reference)
+            solution, verdict = await self.attempt("reflect", prompt, round_, original.corrected)
+            if verdict.correct:
+                return self.record("reflect", solution, True)
         return self.record("failed", None, verdict.correct)
 
     def record(self, stage: str, response: str | None, correct: bool | None,

@@ -96,6 +96,24 @@ CEVAL_STEM = (
     "high_school_mathematics", "high_school_physics", "high_school_chemistry",
     "high_school_biology", "middle_school_mathematics", "middle_school_biology",
     "middle_school_physics", "middle_school_chemistry", "veterinary_medicine")
+#: The paper's CEval-Sci (210): C-Eval val's maths, physics and chemistry subjects.
+CEVAL_MATH = frozenset({
+    "advanced_mathematics", "discrete_mathematics", "probability_and_statistics",
+    "high_school_mathematics", "middle_school_mathematics"})
+CEVAL_SCI = CEVAL_MATH | {
+    "college_physics", "high_school_physics", "middle_school_physics", "college_chemistry",
+    "high_school_chemistry", "middle_school_chemistry"}
+#: The paper's MMLU-Sci (1,855): MMLU test's maths, physics and chemistry subjects; its v1
+#: MMLU-Math column is the five maths subjects (1,064).
+MMLU_MATH = frozenset({
+    "abstract_algebra", "college_mathematics", "elementary_mathematics",
+    "high_school_mathematics", "high_school_statistics"})
+MMLU_SCI = MMLU_MATH | {
+    "college_physics", "conceptual_physics", "high_school_physics", "college_chemistry",
+    "high_school_chemistry"}
+#: SciBench's ten textbooks (one JSON file each upstream).
+SCIBENCH_BOOKS = ("atkins", "calculus", "chemmc", "class", "diff", "fund", "matter", "quan",
+                  "stat", "thermo")
 #: The eight C-Eval Hard subjects (hkust-nlp/ceval README).
 CEVAL_HARD = frozenset({
     "advanced_mathematics", "discrete_mathematics", "probability_and_statistics",
@@ -159,6 +177,20 @@ _BUILTIN = (
                          "e14e0ca3d3db0f02928a18d435b9c3d15656a7c5 plus the worked-solution "
                          "files, so some problems appear twice (the loader numbers repeats)."),
     DataSource(
+        "scibench-2023", "SciBench as of July 2023 (583 textbook problems; the paper's column)",
+        {"test": "scibench/scibench-2023.jsonl"},
+        urls={"test": _gh("mandyyyyii/scibench", "8dffce46355ecc31c6265d9da561a65adbdda75d",
+                          *(f"dataset/original/{b}.json" for b in SCIBENCH_BOOKS))},
+        revision="8dffce46355ecc31c6265d9da561a65adbdda75d", adapter="scibench",
+        licence="MIT", loader="scibench", rows={"test": 583},
+        citation="Wang et al., 2023, SciBench (arXiv 2307.10635)",
+        homepage="https://github.com/mandyyyyii/scibench",
+        note="The problem files (no *_sol.json) at commit 8dffce4 (2023-07-21), before the "
+             "May 2024 rewrite (580): 583 problems, and every SciBench value of the paper's "
+             "tables (2.40 = 14/583, 3.77 = 22/583) is a whole count of them. THUDM/ReST-MCTS "
+             "data/scibench/*_standardized.json holds the same books with 582 (fund 72, not "
+             "73)."),
+    DataSource(
         "theoremqa", "TheoremQA", {"test": "theoremqa/theoremqa.jsonl"},
         hub_id="TIGER-Lab/TheoremQA", revision="a340b1782960a712843aae3ed25f1e013cc008a5",
         hub_files={"test": "default/test"}, adapter="theoremqa", licence="MIT",
@@ -180,7 +212,10 @@ _BUILTIN = (
                  "Benchmark for Scientific Research, arXiv 2308.13149",
         homepage="https://github.com/OpenDFM/SciEval",
         note="No licence is named upstream (cite the paper). Read from GitHub at a pinned "
-             "commit; the Hub copy (OpenDFM/SciEval) was not checked."),
+             "commit; the Hub copy (OpenDFM/SciEval) was not checked. THUDM/SciGLM's own "
+             "evaluation/SciEval/datasets/bai-scieval-valid.json (commit 685e584, blob "
+             "631ff5fc) is a truncated 524,288-byte file, not valid JSON, so it cannot be "
+             "the file its script read; this one is used."),
     DataSource(
         "gaokao", "GAOKAO-Bench (math, physics, chemistry, biology)",
         {"test": "gaokao-bench/gaokao_stem.jsonl"},
@@ -193,48 +228,62 @@ _BUILTIN = (
         homepage="https://github.com/OpenLMLab/GAOKAO-Bench",
         note="Not on the Hub in its original form: read from GitHub at a pinned commit."),
     DataSource(
-        "ceval", "C-Eval (20 STEM subjects: val and dev)",
+        "ceval-stem", "C-Eval (20 STEM subjects: val and dev)",
         {"val": "ceval/val.jsonl", "dev": "ceval/dev.jsonl"}, hub_id="ceval/ceval-exam",
         hub_files={"val": "{subset}/val", "dev": "{subset}/dev"}, subsets=CEVAL_STEM,
-        adapter="ceval", licence="CC-BY-NC-SA-4.0", rows={"val": 430, "dev": 100},
+        adapter="ceval", licence="CC-BY-NC-SA-4.0", loader="ceval",
+        rows={"val": 430, "dev": 100},
         citation="Huang et al., 2023, C-Eval: A Multi-Level Multi-Discipline Chinese Evaluation "
                  "Suite for Foundation Models, arXiv 2305.08322",
         homepage="https://github.com/hkust-nlp/ceval", note=_UNPINNED),
     DataSource(
-        "mmlu", "MMLU (18 STEM subjects: test and dev)",
+        "mmlu-stem", "MMLU (18 STEM subjects: test and dev)",
         {"test": "mmlu/test.jsonl", "dev": "mmlu/dev.jsonl"}, hub_id="cais/mmlu",
         revision="c30699e8356da336a370243923dbaf21066bb9fe",
         hub_files={"test": "{subset}/test", "dev": "{subset}/dev"}, subsets=MMLU_STEM,
-        adapter="mmlu", licence="MIT", rows={"test": 3018, "dev": 90},
+        adapter="mmlu", licence="MIT", loader="mmlu", rows={"test": 3018, "dev": 90},
         citation="Hendrycks et al., 2021, Measuring Massive Multitask Language Understanding, "
                  "ICLR", homepage="https://github.com/hendrycks/test"),
     DataSource(
-        "agieval-sat-math", "AGIEval SAT-Math", {"test": "agieval/sat-math.jsonl"},
+        "mmlu-math", "MMLU-Math (MAmmoTH's MMLU mathematics, 974; the paper's MMLU-Math (MI))",
+        {"test": "mmlu/mmlu-math-mi.jsonl"},
+        urls={"test": _gh("TIGER-AI-Lab/MAmmoTH2", "9c67cb137b87e3c2f68ab412c6731b1f47a51b55",
+                          "math_eval/dataset/mmlu/mathematics.json")},
+        revision="9c67cb137b87e3c2f68ab412c6731b1f47a51b55", adapter="mmlu", licence="MIT",
+        loader="mmlu", rows={"test": 974},
+        citation="Hendrycks et al., 2021 (ICLR); Yue et al., 2023, MAmmoTH (arXiv 2309.05653)",
+        homepage="https://github.com/TIGER-AI-Lab/MAmmoTH",
+        note="MMLU test's abstract_algebra, college_mathematics, elementary_mathematics, "
+             "high_school_mathematics and formal_logic as MAmmoTH ships them (answer index → "
+             "letter)."),
+    DataSource(
+        "sat-math", "AGIEval SAT-Math", {"test": "agieval/sat-math.jsonl"},
         urls={"test": _gh("ruixiangcui/AGIEval", "5c77d073fda993f1652eaae3cf5d04cc5fd21d40",
                           "data/v1/sat-math.jsonl")},
-        revision="5c77d073fda993f1652eaae3cf5d04cc5fd21d40", licence="MIT", rows={"test": 220},
+        revision="5c77d073fda993f1652eaae3cf5d04cc5fd21d40", licence="MIT", loader="agieval",
+        rows={"test": 220},
         citation="Zhong et al., 2023, AGIEval: A Human-Centric Benchmark for Evaluating "
                  "Foundation Models, arXiv 2304.06364",
         homepage="https://github.com/ruixiangcui/AGIEval",
         note="The Hub copies (hails/agieval-*) are reformatted prompts; the original file is "
              "read from GitHub at a pinned commit."),
     DataSource(
-        "agieval-aqua", "AGIEval AQuA-RAT", {"test": "agieval/aqua-rat.jsonl"},
+        "aqua", "AGIEval AQuA-RAT", {"test": "agieval/aqua-rat.jsonl"},
         urls={"test": _gh("ruixiangcui/AGIEval", "5c77d073fda993f1652eaae3cf5d04cc5fd21d40",
                           "data/v1/aqua-rat.jsonl")},
         revision="5c77d073fda993f1652eaae3cf5d04cc5fd21d40", licence="Apache-2.0",
-        rows={"test": 254},
+        loader="agieval", rows={"test": 254},
         citation="Zhong et al., 2023, AGIEval (arXiv 2304.06364); Ling et al., 2017, Program "
                  "Induction by Rationale Generation (ACL)",
         homepage="https://github.com/ruixiangcui/AGIEval",
-        note="Read from GitHub at a pinned commit (see agieval-sat-math)."),
+        note="Read from GitHub at a pinned commit (see sat-math)."),
     DataSource(
         "mathematics", "DeepMind Mathematics (MAmmoTH's 1,000-question sample)",
         {"test": "deepmind-mathematics/test.jsonl"},
         urls={"test": _gh("TIGER-AI-Lab/MAmmoTH2", "9c67cb137b87e3c2f68ab412c6731b1f47a51b55",
                           "math_eval/dataset/deepmind/deepmind.json")},
         revision="9c67cb137b87e3c2f68ab412c6731b1f47a51b55", adapter="mathematics", licence="MIT",
-        rows={"test": 1000},
+        loader="mathematics", rows={"test": 1000},
         citation="Saxton et al., 2019, Analysing Mathematical Reasoning Abilities of Neural "
                  "Models, ICLR", homepage="https://github.com/google-deepmind/mathematics_dataset",
         note="MIT for the sample (MAmmoTH2), Apache-2.0 for DeepMind's generator. "
@@ -293,16 +342,24 @@ def data_dir_from_env() -> Path | None:
 
 
 def get_source(name: str) -> DataSource:
-    """The catalogue entry called ``name`` (or whose Hub id is ``name``, ``hf:ID`` or ``ID``);
-    a clear error naming the known ones otherwise."""
+    """The catalogue entry called ``name`` (an alias of :mod:`sciglm.catalog.names`, the name
+    of a benchmark whose file it holds, or a Hub id ``hf:ID`` / ``ID``); a clear error naming
+    the known ones otherwise."""
+    from sciglm import registry
+    from sciglm.catalog.names import canonical
+
+    given, name = name, canonical(name)
     if name in CATALOG:
         return CATALOG[name]
+    bench = registry.benchmarks().get(name)
+    if bench is not None and bench.source is not None:
+        return bench.source
     hub_id = name.removeprefix("hf:")
     for source in CATALOG.values():
         if source.hub_id and source.hub_id.lower() == hub_id.lower():
             return source
-    known = ", ".join(sorted(CATALOG)) or "none"
-    raise SciglmError(f"unknown data set {name!r} (known: {known})")
+    known = ", ".join(sorted(set(CATALOG) | set(registry.benchmarks()))) or "none"
+    raise SciglmError(f"unknown data set {given!r} (known: {known})")
 
 
 def is_source_name(spec: str) -> bool:

@@ -39,7 +39,7 @@ class _EvalSetPaths(Mapping[str, str]):
             if bench.source is None or bench.split not in bench.source.splits:
                 continue
             relative = bench.source.splits[bench.split]
-            if relative not in table.values():  # ceval-hard is a part of ceval's file
+            if relative not in table.values():  # ceval-sci and ceval-hard: in ceval-stem's file
                 table[name] = relative
         return table
 

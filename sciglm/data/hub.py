@@ -55,9 +55,19 @@ def manifest_path(source: DataSource, root: Path) -> Path:
     return root / MANIFEST_DIR / f"{source.name}.json"
 
 
+def _written_manifest(source: DataSource, root: Path) -> Path:
+    """The manifest to read: under the set's name, else under an old name of it (a pull made
+    before the set was renamed, e.g. ``mmlu`` → ``mmlu-stem``)."""
+    from sciglm.catalog.names import old_names
+
+    path = manifest_path(source, root)
+    older = [root / MANIFEST_DIR / f"{old}.json" for old in old_names(source.name)]
+    return next((p for p in older if p.is_file()), path) if not path.is_file() else path
+
+
 def read_manifest(source: DataSource, root: Path) -> dict[str, Any] | None:
     """The manifest of a complete pull of ``source`` into ``root``, if every file is there."""
-    path = manifest_path(source, root)
+    path = _written_manifest(source, root)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -386,8 +396,8 @@ def _need(row: Row, fields: tuple[str, ...], where: str, number: int) -> None:
 REQUIRED: dict[str, tuple[str, ...]] = {
     "gsm8k": ("question", "answer"), "math500": ("problem", "solution", "answer"),
     "scieval": ("question", "answer", "category"),
-    "agieval-sat-math": ("question", "options", "label"),
-    "agieval-aqua": ("question", "options", "label")}
+    "sat-math": ("question", "options", "label"),
+    "aqua": ("question", "options", "label")}
 SCIBENCH_SUBJECTS = {"atkins": "chemistry", "chemmc": "chemistry", "matter": "chemistry",
                      "quan": "chemistry", "fund": "physics", "class": "physics",
                      "thermo": "physics", "calculus": "math", "diff": "math", "stat": "math"}

@@ -21,12 +21,16 @@ def parse_source(spec: str) -> tuple[str, str]:
 
 
 def catalog_spec(spec: str) -> tuple[str, str | None] | None:
-    """``gsm8k`` / ``math:test500`` / ``hf:openai/gsm8k`` → (catalogue name, split), when
-    ``spec`` names a catalogue set rather than a file on disk; else ``None``."""
+    """``gsm8k`` / ``ceval-sci`` / ``math:test500`` / ``hf:openai/gsm8k`` → (set name, split),
+    when ``spec`` names a set (a benchmark or a catalogue entry, or an alias of either) rather
+    than a file on disk; else ``None``."""
     from sciglm.catalog.data import get_source, is_source_name
+    from sciglm.catalog.names import canonical
 
     if Path(spec).exists():
         return None
+    if canonical(spec) in registry.benchmarks():
+        return canonical(spec), None
     if is_source_name(spec):
         return get_source(spec).name, None
     name, sep, split = spec.rpartition(":")
@@ -44,7 +48,12 @@ def _of_subject(questions: Iterable[Question], subject: str | None) -> Iterable[
 
 def _catalog_questions(name: str, split: str | None, subject: str | None) -> Iterable[Question]:
     from sciglm.catalog.data import get_source, local_file
+    from sciglm.eval import benchmarks as bm
 
+    bench = registry.benchmarks().get(name)
+    if bench is not None and bench.source is not None and split is None:
+        # the set eval scores, its questions kept as eval keeps them
+        return _of_subject(bm.load(bench, local_file(bench.source, bench.split)), subject)
     source = get_source(name)
     path = local_file(source, split or source.default_split)
     if source.loader is None:

@@ -15,9 +15,11 @@ class QuestionsConfig:
     them."""
 
     sources: tuple[str, ...] = option(
-        (), "A catalogue set (gsm8k, math, math:test500, scibench, theoremqa, scieval, gaokao, "
-        "minif2f …; see 'sciglm data list'), NAME:PATH with a named loader, or a plain "
-        "JSONL/JSON/CSV/Parquet path.", flag="--source", multiple=True, required=True)
+        (), "A set by the name eval scores it under (gsm8k, math, ceval-sci, mmlu-sci, sat-math, "
+        "aqua, mathematics, scieval, gaokao, minif2f …: exactly the questions eval scores), a "
+        "catalogue split (math:test500, gaokao:test; see 'sciglm data list'), NAME:PATH with a "
+        "named loader, or a plain JSONL/JSON/CSV/Parquet path.", flag="--source", multiple=True,
+        required=True)
     subject: str | None = option(None, "Keep only this subject (required for a plain file).")
     fields: tuple[str, ...] = option((), "Column mapping for plain files, e.g. --field "
                                      "question=problem.", flag="--field", multiple=True,

@@ -20,6 +20,7 @@ from typing import Any
 
 from sciglm import registry
 from sciglm.catalog.data import DATA_ENV, DataSource, local_file
+from sciglm.catalog.names import canonical
 from sciglm.data.files import load_mapped
 from sciglm.errors import SciglmError
 from sciglm.records import Question, Verdict, VerifyItem
@@ -43,6 +44,9 @@ class Benchmark:
     #: Where the data lives (a catalogue entry, or the benchmark's own) and the scored split.
     source: DataSource | None = None
     split: str = "test"
+    #: The split scored under the paper's protocol and beside a paper table (``--protocol
+    #: sciglm`` / ``--compare``), where the paper scored another one (MATH: all 5,000).
+    paper_split: str | None = None
     #: A dev split whose questions serve as few-shot exemplars (else the file's own tail).
     fewshot_split: str | None = None
     #: A registered question loader; ``None`` reads a field-mapped file (``subject`` needed).
@@ -59,6 +63,9 @@ class Benchmark:
     #: protocols under which the text is sent exactly as built, without the prompt format's
     #: wrapper (SciGLM's own SciEval script fed ``prompt + "\ninput:" + question`` bare).
     verbatim: tuple[str, ...] = ()
+    #: protocols under which each prompt is generated alone, never in a padded batch
+    #: (SciGLM's SciEval script generated one prompt at a time).
+    one_at_a_time: tuple[str, ...] = ()
     #: protocol → scorer name (``"*"``: any protocol); see :mod:`sciglm.eval.scorers`.
     scorers: dict[str, str] = field(default_factory=dict)
     #: The subject's own prompt under every protocol (Lean proofs are not answers).
@@ -66,6 +73,9 @@ class Benchmark:
     #: A third party's scorer, used where :attr:`scorers` names ``"custom"``; it runs in a
     #: verifier worker (time and memory bound) and must never evaluate the response as code.
     custom_score: Callable[[VerifyItem], Verdict] | None = None
+    #: The cells a question is reported under besides the whole benchmark (default: its
+    #: subject); SciEval: its category and category × ability, as the original script reports.
+    groups: Callable[[Question], tuple[str, ...]] | None = None
     #: One line for ``--help`` and the docs: how it is scored.
     scoring: str = ""
     #: A file given on the command line (``NAME=PATH``), relative to the working directory.
@@ -74,6 +84,15 @@ class Benchmark:
     def scorer(self, protocol: str) -> str:
         """The scorer this benchmark judges with under ``protocol``."""
         return self.scorers.get(protocol) or self.scorers.get("*") or SUBJECT_SCORER
+
+    def scored_split(self, paper: bool) -> str:
+        """The split scored: :attr:`paper_split` for the paper's protocol or table, else
+        :attr:`split`."""
+        return (self.paper_split or self.split) if paper else self.split
+
+    def cells(self, question: Question) -> tuple[str, ...]:
+        """The report cells of ``question``: :attr:`groups`, else its subject."""
+        return self.groups(question) if self.groups else (question.subject,)
 
     def form(self, question: Question) -> str:
         """The answer form asked for, in words, for ``question``."""
@@ -107,7 +126,7 @@ def parse_benchmarks(specs: tuple[str, ...] | list[str]) -> list[Benchmark]:
 
 def _one(spec: str) -> Benchmark:
     name, sep, target = spec.partition("=")
-    name = name.strip()
+    name = canonical(name.strip())
     table = registry.benchmarks()
     if not sep:
         if name not in table:
@@ -133,8 +152,11 @@ def _one(spec: str) -> Benchmark:
                      scoring=f"{subject} verifier against the file's 'reference'")
 
 
-def resolve(bench: Benchmark, data_dir: Path | None, split: str | None = None) -> Path:
-    """The file of ``bench``'s scored split (or ``split``); a one-line error when it is missing."""
+def resolve(bench: Benchmark, data_dir: Path | None, split: str | None = None,
+            paper: bool = False) -> Path:
+    """The file of ``bench``'s scored split (the paper's where ``paper``), or of ``split``; a
+    file mapped on the command line wins over the scored split. A one-line error when it is
+    missing."""
     if bench.path is not None and split is None:
         path = Path(bench.path).expanduser()
         if not path.is_file():
@@ -144,7 +166,7 @@ def resolve(bench: Benchmark, data_dir: Path | None, split: str | None = None) -
         raise SciglmError(f"{bench.name}: no data source (map a file: --benchmark "
                           f"{bench.name}=PATH)")
     try:
-        return local_file(bench.source, split or bench.split, data_dir)
+        return local_file(bench.source, split or bench.scored_split(paper), data_dir)
     except SciglmError as exc:
         raise SciglmError(f"benchmark {bench.name}: {exc} (or map a file: --benchmark "
                           f"{bench.name}=PATH)") from exc

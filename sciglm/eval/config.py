@@ -18,9 +18,12 @@ class EvalConfig:
     base_url: str | None = option(None, "OpenAI-compatible endpoint (key: $OPENAI_API_KEY); "
                                   "requests run concurrently.")
     benchmark: tuple[str, ...] = option(
-        (), help="gsm8k, math, scibench, theoremqa, scieval, gaokao, ceval, ceval-hard, mmlu-sci, "
-             "sat-math, aqua, mathematics, minif2f (and any a plugin registers); NAME=PATH for "
-             "another file of a known benchmark; NAME=PATH:SUBJECT for your own JSONL.",
+        (), help="gsm8k, math, scibench, theoremqa, scieval, gaokao, sat-math, aqua, mathematics, "
+             "minif2f; the paper's sets ceval-sci (210), ceval-math, ceval-hard, mmlu-sci "
+             "(1,855), mmlu-math (974), mmlu-math-v1, scibench-2023 (583); the larger "
+             "ceval-stem, mmlu-stem (old names work as aliases: ceval, mmlu, agieval-sat-math …) "
+             "and any a plugin registers; NAME=PATH for another file of a known benchmark; "
+             "NAME=PATH:SUBJECT for your own JSONL.",
         multiple=True, metavar="NAME[,NAME…]", required=True)
     protocol: str | None = option(None, "cot (step by step, boxed answer, subject verifiers), "
                                   "direct (boxed answer only) or sciglm (the paper's: zero-shot, "
@@ -31,8 +34,9 @@ class EvalConfig:
                                        "('[Round 1]\\n\\n问：…\\n\\n答：' completed as plain "
                                        "text). Default: the model's recipe, else the "
                                        "protocol's.", metavar="NAME")
-    compare: str | None = option(None, "Print the paper's rows beside the scores: sciglm-paper "
-                                 "(Tables 3-4) or sciglm-paper-v1 (v1, Tables 5-6).",
+    compare: str | None = option(None, "Print the paper's rows and every paper column beside "
+                                 "the scores: sciglm-paper (Tables 3-4) or sciglm-paper-v1 (v1, "
+                                 "Tables 5-6); math then scores the full 5,000.",
                                  metavar="TABLE")
     limit: int | None = option(None, "Score only the first N items of each benchmark.", min=1)
     shots: int = option(0, "Worked exemplars before each question (few-shot; the dev split "

@@ -95,9 +95,12 @@ def read_recipe(model: str | None) -> dict[str, str]:
 def choose(protocol: str | None, prompt_format: str | None,
            recipe: dict[str, str]) -> tuple[Protocol, str]:
     """The protocol and prompt format of a run: what the user named, else what the model's
-    recipe implies (a ``sciglm``-recipe model is evaluated as the paper did), else ``cot``."""
+    recipe implies (a model of an original recipe, ``sciglm`` or ``sciglm-ds3``, is evaluated
+    as the paper did), else ``cot``."""
+    from sciglm.train.recipes import ORIGINAL_RECIPES
+
     if protocol is None:
-        protocol = "sciglm" if recipe.get("recipe") == "sciglm" else "cot"
+        protocol = "sciglm" if recipe.get("recipe") in ORIGINAL_RECIPES else "cot"
     chosen = get_protocol(protocol)
     fmt = prompt_format or recipe.get("prompt_format") or chosen.prompt_format
     return chosen, check_prompt_format(fmt)

@@ -82,6 +82,8 @@ def run_eval(
         "shots": options.shots,
         **options.params.to_dict(),
         "benchmarks": [bench.name for bench in benchmarks],
+        "splits": {bench.name: None if bench.mapped else bench.scored_split(_paper(options))
+                   for bench in benchmarks},
         "limit": options.limit,
         "sciglm": __version__,
     }
@@ -127,8 +129,9 @@ class _NoProgress:
 def _plan(
     bench: bm.Benchmark, data_dir: Path | None, options: EvalOptions
 ) -> tuple[list[Question], dict[str, list[Question]]]:
-    """The scored questions (first ``limit``) and the few-shot exemplars for each of them."""
-    path = bm.resolve(bench, data_dir)
+    """The scored questions (first ``limit``) and the few-shot exemplars for each of them;
+    the paper's split under its protocol or beside its table (:meth:`Benchmark.scored_split`)."""
+    path = bm.resolve(bench, data_dir, paper=_paper(options))
     questions = bm.load(bench, path)
     exemplars: dict[str, list[Question]] = {}
     shots = options.shots
@@ -141,6 +144,11 @@ def _plan(
             exemplars[question.id] = _pick(pool, question, shots)
     selected = questions[: options.limit] if options.limit is not None else questions
     return selected, exemplars
+
+
+def _paper(options: EvalOptions) -> bool:
+    """Whether the run is the paper's: its protocol, or its table printed beside."""
+    return options.protocol == "sciglm" or options.compare is not None
 
 
 def _pick(pool: list[Question], question: Question, shots: int) -> list[Question]:
@@ -169,13 +177,15 @@ def _run_benchmark(
             prompts = [build_prompt(bench, protocol, q, exemplars.get(q.id, []),
                                     options.prompt_format) for q in chunk]
             began = time.perf_counter()
-            if options.prompt_format == "sciglm":
-                responses = model.complete_text([p.text or "" for p in prompts], options.params)
-            else:
-                responses = model.generate([p.messages for p in prompts], options.params)
+            alone = options.protocol in bench.one_at_a_time
+            batches = [[p] for p in prompts] if alone else [prompts]
+            responses, errors = [], []
+            for batch in batches:
+                answers = _generate(model, batch, options)
+                responses += answers
+                errors += list(getattr(model, "errors", None) or [""] * len(answers))
             timing["generate_seconds"] += time.perf_counter() - began
             timing["generated"] += len(chunk)
-            errors = list(getattr(model, "errors", None) or [""] * len(chunk))
             previous = len(unwritten)
             for question, response, error in zip(chunk, responses, errors, strict=True):
                 future = pool.submit(_verify_item(bench, question, response, options.protocol))
@@ -185,6 +195,14 @@ def _run_benchmark(
     except BaseException:
         _save_judged(bench, unwritten, sink)
         raise
+
+
+def _generate(model: ChatModel, prompts: list[Any], options: EvalOptions) -> list[str]:
+    """The model's answers to ``prompts``: raw completions for the ``sciglm`` prompt format,
+    else chat turns."""
+    if options.prompt_format == "sciglm":
+        return model.complete_text([p.text or "" for p in prompts], options.params)
+    return model.generate([p.messages for p in prompts], options.params)
 
 
 def _verify_item(
@@ -209,6 +227,7 @@ def _record(bench: bm.Benchmark, item: _Pending, verdict: Verdict) -> dict[str, 
         "id": item.question.id,
         "benchmark": bench.name,
         "subject": item.question.subject,
+        "cells": list(bench.cells(item.question)),
         "question": item.question.question,
         "reference": item.question.reference,
         "response": item.response,

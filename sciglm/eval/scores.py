@@ -46,9 +46,12 @@ class BenchmarkScore:
     #: Why verdicts were undecided, most common first (timeouts, no Lean toolchain, …).
     undecided_reasons: Counter[str] = field(default_factory=Counter)
 
-    def add(self, subject: str, correct: bool | None, reason: str = "") -> None:
+    def add(self, cells: list[str], correct: bool | None, reason: str = "") -> None:
+        """Count one verdict in the total and in each of its report cells (subject, or
+        SciEval's category and category × ability)."""
         self.total.add(correct)
-        self.subjects.setdefault(subject, Tally()).add(correct)
+        for cell in cells:
+            self.subjects.setdefault(cell, Tally()).add(correct)
         if correct is None:
             self.undecided_reasons[reason or "no reason given"] += 1
 
@@ -57,8 +60,10 @@ def score(name: str, title: str, records: Iterable[dict[str, Any]]) -> Benchmark
     """The score of one benchmark from its prediction records."""
     result = BenchmarkScore(name, title)
     for record in records:
-        result.add(str(record.get("subject") or "?"), record.get("correct"),
-                   str(record.get("reason") or ""))
+        cells = record.get("cells")
+        if not isinstance(cells, list) or not cells:  # predictions written before cells
+            cells = [str(record.get("subject") or "?")]
+        result.add([str(c) for c in cells], record.get("correct"), str(record.get("reason") or ""))
     return result
 
 
@@ -80,15 +85,29 @@ class Report:
 
     def summary_table(self) -> tuple[list[str], list[list[str]]]:
         """The paper's layout: one row per model, one column per benchmark, then the average;
-        with a paper table, its rows follow (empty cells where it has no such column)."""
-        columns = ["Model"] + [b.title for b in self.benchmarks] + ["Avg."]
-        row = [self.model] + [f"{b.total.accuracy:.1f}" for b in self.benchmarks]
-        rows = [row + [f"{self.average:.1f}"]]
+        with a paper table, every column of the paper (``not run`` where this run has none)
+        and the paper's weighted averages follow, and its rows after the run's."""
+        unrun = self._unrun_paper_columns()
+        averages = list(self.paper.averages) if self.paper is not None else []
+        columns = (["Model"] + [b.title for b in self.benchmarks] + list(unrun.values())
+                   + ["Avg."] + averages)
+        row = ([self.model] + [f"{b.total.accuracy:.1f}" for b in self.benchmarks]
+               + ["not run"] * len(unrun) + [f"{self.average:.1f}"] + [""] * len(averages))
+        rows = [row]
         if self.paper is not None:
+            names = [b.name for b in self.benchmarks] + list(unrun)
             for paper_row in self.paper.rows:
-                cells = [self.paper.cell(paper_row, b.name) for b in self.benchmarks]
-                rows.append([paper_row.model] + cells + [""])
+                cells = [self.paper.cell(paper_row, name) for name in names]
+                rows.append([paper_row.model] + cells + [""]
+                            + self.paper.average_cells(paper_row))
         return columns, rows
+
+    def _unrun_paper_columns(self) -> dict[str, str]:
+        """The compared paper's columns this run did not score: name → the paper's title."""
+        if self.paper is None:
+            return {}
+        ran = {b.name for b in self.benchmarks}
+        return {name: title for name, title in self.paper.columns.items() if name not in ran}
 
     def compare_table(self) -> tuple[list[str], list[list[str]]]:
         """The summary turned on its side for a terminal: one row per benchmark, the run's
@@ -106,7 +125,12 @@ class Report:
         missing = [b.title for b in self.benchmarks
                    if not any(b.name in r.scores for r in self.paper.rows)]
         lines = [f"Paper rows: {self.paper.citation}.", f"Protocol: {self.paper.protocol}.",
-                 "Paper averages are over its own columns and weights; not shown."]
+                 "Paper averages (Avg. Sci, Math, {Sci+Math}) are its weighted averages as "
+                 "printed (weights not given); the run's Avg. is the mean of its columns."]
+        unrun = self._unrun_paper_columns()
+        if unrun:
+            lines.append(f"Paper columns not run: {', '.join(unrun)} (add them to --benchmark "
+                         "to score the paper's sets).")
         if missing:
             lines.append(f"No paper number for: {', '.join(missing)} (not in its tables).")
         lines += [f"{name}: {note}." for name, note in self.paper.notes.items() if name in names]
@@ -141,8 +165,9 @@ class Report:
             data["compare"] = {
                 "table": self.paper.name, "citation": self.paper.citation,
                 "protocol": self.paper.protocol,
-                "rows": {r.model: {b.name: r.scores[b.name][0] for b in self.benchmarks
-                                   if b.name in r.scores} for r in self.paper.rows},
+                "rows": {r.model: {name: value for name, (value, _) in r.scores.items()}
+                         | r.averages for r in self.paper.rows},
+                "not_run": list(self._unrun_paper_columns()),
             }
         return data
 

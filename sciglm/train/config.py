@@ -73,7 +73,8 @@ class TrainConfig:
     gradient_accumulation_steps: int | None = option(
         None, "Fix the accumulation instead; the global batch then follows the world size.")
     weight_decay: float = option(0.0, "Weight decay.", deferred=True)
-    max_grad_norm: float = option(1.0, "Gradient clipping norm.", deferred=True)
+    max_grad_norm: float = option(1.0, "Gradient clipping norm (0: none, as the original "
+                                  "sciglm run).", deferred=True)
     precision: str = option("auto", "auto: bf16 if the GPU has it, else fp16, fp32 on CPU; "
                             "auto-fp16: fp16 on GPU (the paper), fp32 on CPU.",
                             choices=PRECISIONS, deferred=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sciglm.train.config import TrainConfig
 from sciglm.train.data import IGNORE_INDEX, make_encoder
-from sciglm.train.recipes import optimizer_steps
+from sciglm.train.recipes import optimisation, optimizer_steps
 
 
 def render_records(records: list[dict[str, str]], tokenizer: Any, config: TrainConfig,
@@ -76,7 +76,9 @@ def step_plan(config: TrainConfig, examples: int, rows: int | None, world_size: 
             "per_device": config.per_device_batch_size,
             "accumulation": config.gradient_accumulation_steps, "world_size": world_size,
             "items_per_step": per_step, "epochs": config.epochs, "max_steps": config.max_steps,
-            "optimizer_steps": steps}
+            "optimizer_steps": steps,
+            "optimisation": optimisation(config.recipe, config.max_grad_norm,
+                                         config.lr_scheduler, config.deepspeed)}
 
 
 def describe_plan(plan: dict) -> str:

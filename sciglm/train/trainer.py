@@ -22,6 +22,7 @@ from sciglm.train.data import copy_data_card, read_records, tokenize_records
 from sciglm.train.deepspeed_config import check_consistency, load_deepspeed_config
 from sciglm.train.model import count_parameters, load_config, load_model, load_tokenizer
 from sciglm.train.packing import PackedCollator, PaddedCollator, pack_dataset
+from sciglm.train.recipes import recipe_deepspeed
 from sciglm.train.render import describe_plan, step_plan
 
 
@@ -49,8 +50,8 @@ def prepare_environment(use_deepspeed: bool) -> None:
 
 def resolve_precision(requested: str) -> str:
     """auto → bf16 on GPUs that have it, else fp16 on GPU, fp32 on CPU; auto-fp16 (the
-    ``sciglm`` recipe: fp32 weights under fp16 autocast, as the original) → fp16 on GPU, fp32
-    on CPU."""
+    original recipes, whose fp16 runs in DeepSpeed's fp16 engine: see
+    :func:`sciglm.train.recipes.recipe_deepspeed`) → fp16 on GPU, fp32 on CPU."""
     import torch
 
     if requested == "auto-fp16":
@@ -143,14 +144,17 @@ def run_training(config: TrainConfig, callbacks: list[Any] | None = None) -> dic
 def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     config.validate()
     output = Path(config.output)
-    ds = load_deepspeed_config(config.deepspeed) if config.deepspeed else None
-    prepare_environment(ds is not None)
     precision = resolve_precision(config.precision)
+    # the recipe's own DeepSpeed config on a GPU (sciglm: DeepSpeed's fp16 engine, whichever
+    # launcher started the run), unless --deepspeed names one
+    ds = load_deepspeed_config(config.deepspeed) if config.deepspeed else \
+        recipe_deepspeed(config.recipe, precision)
+    prepare_environment(ds is not None)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     requested = config  # saved as asked (accumulation derived per world size on a rerun)
     config = config.with_world_size(world)  # the global batch, before any model is loaded
     if ds is not None:
-        check_consistency(ds, config, precision, world, config.deepspeed)
+        check_consistency(ds, config, precision, world, config.deepspeed or config.recipe)
 
     records = read_records(config.data)  # bad data fails before any model is loaded
     model_path, model_config = load_config(config.model, config.trust_remote_code)
@@ -176,7 +180,8 @@ def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     stats["optimizer_steps"] = plan["optimizer_steps"]
     run_record = {"model_path": model_path, "precision": precision, "world_size": world,
                   "gradient_accumulation_steps": config.gradient_accumulation_steps,
-                  "global_batch_size": config.global_batch_size, "data": stats}
+                  "global_batch_size": config.global_batch_size, "data": stats,
+                  "optimisation": plan["optimisation"] | {"deepspeed": ds}}
     if args.process_index == 0:
         console.print(describe_plan(plan), soft_wrap=True)
         save_config(requested, output, run_record)

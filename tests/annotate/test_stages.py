@@ -29,11 +29,13 @@ def test_each_question_stops_at_the_first_accepted_stage(toy: str, tmp_path: Pat
     assert [s.get("round") for s in records["c"]["trajectory"]] == [None, 1, 2, None]
     assert records["c"]["response"].endswith("\\boxed{4}.")
     assert records["d"]["response"] is None
-    # The reflection prompt shows the wrong attempt and the verifier's feedback.
+    # The reflection prompt shows the wrong attempt and the kind of error, not the reason
+    # (which may quote the reference).
     reflect = records["b"]["trajectory"][1]["prompt"]
     assert reflect[2] == {"role": "assistant", "content": records["b"]["trajectory"][0]["response"]}
     assert "Your final answer: 1" in reflect[3]["content"]
-    assert "does not match the reference" in reflect[3]["content"]
+    assert "Checker feedback: the final value is wrong" in reflect[3]["content"]
+    assert "does not match the reference" not in reflect[3]["content"]
     assert records["d"]["trajectory"][-1]["verdict"]["predicted"] == "3"
     # Complete records: every field of the issue, usage per stage, teacher settings.
     for record in records.values():

@@ -28,15 +28,15 @@ def run(args: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
 
 def test_catalogue_names_and_layout() -> None:
     for name in ("gsm8k", "math", "math500", "scibench", "theoremqa", "scieval", "gaokao",
-                 "ceval", "mmlu", "agieval-sat-math", "agieval-aqua", "mathematics", "minif2f",
-                 "sciinstruct", "sciglm-quality"):
+                 "ceval-stem", "mmlu-stem", "mmlu-math", "scibench-2023", "sat-math", "aqua",
+                 "mathematics", "minif2f", "sciinstruct", "sciglm-quality"):
         source = catalog.get_source(name)
         assert source.licence and source.citation and source.splits
         assert source.revision is None or len(source.revision) == 40
         assert source.revision or source.hub_id is None or "sha" in source.note.lower() or \
             "revision" in source.note.lower()
-    assert catalog.get_source("ceval").splits == {"val": "ceval/val.jsonl",
-                                                  "dev": "ceval/dev.jsonl"}
+    assert catalog.get_source("ceval-stem").splits == {"val": "ceval/val.jsonl",
+                                                       "dev": "ceval/dev.jsonl"}
     assert catalog.get_source("hf:zd21/SciInstruct").name == "sciinstruct"
     with pytest.raises(SciglmError, match="unknown data set 'nope'.*gsm8k"):
         catalog.get_source("nope")
@@ -61,7 +61,7 @@ def test_pull_to_mirror_through_datasets(env: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(["data", "list", "--data-dir", str(mirror), "--json"], capsys)
     listed = {e["name"]: e for e in json.loads(out)}
     assert listed["gsm8k"]["cached"] == "mirror" and listed["gsm8k"]["rows"] == {"test": 5}
-    assert listed["mmlu"]["cached"] == "no" and listed["mmlu"]["licence"] == "MIT"
+    assert listed["mmlu-stem"]["cached"] == "no" and listed["mmlu-stem"]["licence"] == "MIT"
     assert listed["sciinstruct"]["upstream"] == "hub:zd21/SciInstruct"
 
 
@@ -169,7 +169,7 @@ def test_pull_all_keeps_what_worked_and_names_what_did_not(env: Path,
     assert code == 1
     report = json.loads(out)
     pulled = [entry["name"] for entry in report["pulled"]]
-    assert pulled == ["gsm8k", "math500", "mmlu", "agieval-sat-math", "sciinstruct"]
+    assert pulled == ["gsm8k", "math500", "mmlu-stem", "sat-math", "sciinstruct"]
     assert report["skipped"] == ["minif2f (no automatic download)"]
     last = err.strip().splitlines()[-1]
     assert last.startswith("Error: ") and "set(s) not pulled (math, scibench" in last

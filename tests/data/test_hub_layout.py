@@ -112,6 +112,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.delenv(catalog.DATA_ENV, raising=False)
     monkeypatch.setenv(hub.HUB_DIR_ENV, str(build_hub(tmp_path / "upstream")))
-    monkeypatch.setitem(catalog.CATALOG, "mmlu", dataclasses.replace(
-        catalog.CATALOG["mmlu"], subsets=("abstract_algebra", "astronomy")))
+    monkeypatch.setitem(catalog.CATALOG, "mmlu-stem", dataclasses.replace(
+        catalog.CATALOG["mmlu-stem"], subsets=("abstract_algebra", "astronomy")))
     return tmp_path

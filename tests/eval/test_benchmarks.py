@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sciglm import plugins, registry
+from sciglm.catalog.data import CEVAL_MATH, CEVAL_SCI, MMLU_MATH, MMLU_SCI
 from sciglm.errors import InputError, SciglmError
 from sciglm.eval import benchmarks as bm
 from sciglm.hookspecs import hookimpl
@@ -30,14 +31,15 @@ def test_names_and_mappings() -> None:
 
 def test_every_benchmark_of_the_brief_is_registered() -> None:
     expected = {"gsm8k", "math", "scibench", "theoremqa", "scieval", "gaokao", "minif2f",
-                "ceval", "ceval-hard", "mmlu-sci", "sat-math", "aqua", "mathematics"}
+                "ceval-stem", "ceval-sci", "ceval-math", "ceval-hard", "mmlu-stem", "mmlu-sci",
+                "mmlu-math", "mmlu-math-v1", "scibench-2023", "sat-math", "aqua", "mathematics"}
     assert expected <= set(registry.benchmarks())
 
 
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("gsm9k", "unknown benchmark 'gsm9k' \\(known: aqua, ceval, ceval-hard, gaokao"),
+        ("gsm9k", "unknown benchmark 'gsm9k' \\(known: aqua, ceval-hard, ceval-math, ceval-sci"),
         ("mine=q.jsonl", "needs a subject: mine=PATH:SUBJECT"),
         ("mine=q.jsonl:alchemy", "unknown subject 'alchemy'"),
         ("gsm8k,gsm8k", "named twice"),
@@ -72,7 +74,7 @@ def test_the_data_folder_comes_from_the_environment(tmp_path: Path,
     monkeypatch.delenv(bm.DATA_ENV)
     monkeypatch.chdir(tmp_path)  # no ../shared fallback: only --data-dir or $SCIGLM_DATA
     (tmp_path.parent / "shared" / "data").mkdir(parents=True, exist_ok=True)
-    with pytest.raises(SciglmError, match="benchmark sat-math: agieval-sat-math: "):
+    with pytest.raises(SciglmError, match="benchmark sat-math: sat-math: "):
         bm.resolve(get("sat-math"), None)
 
 
@@ -86,12 +88,17 @@ def test_the_data_folder_comes_from_the_environment(tmp_path: Path,
         ("scieval", 1441, {"chemistry", "physics", "biology"}),
         ("gaokao", 770, {"math", "physics", "chemistry", "biology"}),
         ("minif2f", 244, {"lean"}),
-        ("ceval", 430, None),
+        ("ceval-stem", 430, None),
+        ("ceval-sci", 210, CEVAL_SCI),
+        ("ceval-math", 90, CEVAL_MATH),
         ("ceval-hard", 152, {"college_physics", "college_chemistry", "advanced_mathematics",
                              "probability_and_statistics", "discrete_mathematics",
                              "high_school_mathematics", "high_school_physics",
                              "high_school_chemistry"}),
-        ("mmlu-sci", 3018, None),
+        ("mmlu-stem", 3018, None),
+        ("mmlu-sci", 1855, MMLU_SCI),
+        ("mmlu-math-v1", 1064, MMLU_MATH),
+        ("mmlu-math", 974, MMLU_MATH - {"high_school_statistics"} | {"formal_logic"}),
         ("sat-math", 220, {"math"}),
         ("aqua", 254, {"math"}),
         ("mathematics", 1000, {"math"}),
@@ -108,10 +115,10 @@ def test_registered_benchmarks_load_the_public_sets(shared_data: Path, name: str
 
 
 def test_exam_sets_keep_choices_and_letters(shared_data: Path) -> None:
-    ceval = bm.load(get("ceval"), bm.resolve(get("ceval"), shared_data))
+    ceval = bm.load(get("ceval-stem"), bm.resolve(get("ceval-stem"), shared_data))
     assert len({q.subject for q in ceval}) == 20
     assert all(len(q.choices or []) == 4 and q.reference in "ABCD" for q in ceval)
-    dev = bm.load(get("ceval"), bm.resolve(get("ceval"), shared_data, "dev"))
+    dev = bm.load(get("ceval-stem"), bm.resolve(get("ceval-stem"), shared_data, "dev"))
     assert len(dev) == 100 and all(q.solution for q in dev)  # worked explanations
     sat = bm.load(get("sat-math"), bm.resolve(get("sat-math"), shared_data))
     assert sat[0].choices == ["2", "4", "9", "10"] and sat[0].reference == "D"  # "(A)" removed
@@ -119,7 +126,7 @@ def test_exam_sets_keep_choices_and_letters(shared_data: Path) -> None:
     aqua = bm.load(get("aqua"), bm.resolve(get("aqua"), shared_data))
     assert {len(q.choices or []) for q in aqua} == {5}
     assert {q.reference for q in aqua} == set("ABCDE")
-    mmlu = bm.load(get("mmlu-sci"), bm.resolve(get("mmlu-sci"), shared_data))
+    mmlu = bm.load(get("mmlu-stem"), bm.resolve(get("mmlu-stem"), shared_data))
     assert len({q.subject for q in mmlu}) == 18
 
 

@@ -18,8 +18,10 @@ from sciglm.hookspecs import hookimpl
 def test_every_registered_benchmark_is_a_default_set() -> None:
     table = dict(DEFAULT_EVAL_SETS)
     assert table["gaokao"] == "gaokao-bench/gaokao_stem.jsonl"  # evaluated, so decontaminated
-    assert table["ceval"] == "ceval/val.jsonl" and "ceval-hard" not in table  # same file once
-    for name, path in {"mmlu-sci": "mmlu/test.jsonl", "sat-math": "agieval/sat-math.jsonl",
+    assert table["ceval-stem"] == "ceval/val.jsonl" and "ceval-hard" not in table  # file once
+    assert "ceval-sci" not in table and "mmlu-sci" not in table
+    for name, path in {"mmlu-stem": "mmlu/test.jsonl", "mmlu-math": "mmlu/mmlu-math-mi.jsonl",
+                       "sat-math": "agieval/sat-math.jsonl",
                        "aqua": "agieval/aqua-rat.jsonl", "minif2f": "minif2f-lean4/minif2f.jsonl",
                        "mathematics": "deepmind-mathematics/test.jsonl",
                        "math": "math/test500.jsonl", "scieval": "scieval/valid.jsonl"}.items():
@@ -43,7 +45,7 @@ def test_the_data_folder_is_named_or_none(shared_data: Path, tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     assert default_eval_sets() == []  # no ../shared guess
     found = {s.name: s.path for s in default_eval_sets(shared_data)}
-    assert found["ceval"] == str(shared_data / "ceval/val.jsonl")
+    assert found["ceval-stem"] == str(shared_data / "ceval/val.jsonl")
     monkeypatch.setenv(DATA_ENV, str(shared_data))
     assert {s.name for s in default_eval_sets()} == set(found)
 
@@ -68,4 +70,4 @@ def test_filter_drops_a_copied_exam_question_by_default(shared_data: Path, tmp_p
     assert done.value.code == 0
     assert [json.loads(x)["id"] for x in kept.read_text().splitlines()] == ["fine"]
     report = json.loads((tmp_path / "kept.filter.json").read_text())
-    assert report["decontamination_hits"][0]["eval_set"] == "ceval"
+    assert report["decontamination_hits"][0]["eval_set"] == "ceval-stem"

@@ -26,12 +26,12 @@ def error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-NEW = "ceval,ceval-hard,mmlu-sci,sat-math,aqua,mathematics"
+NEW = "ceval-sci,ceval-hard,mmlu-sci,sat-math,aqua,mathematics"
 
 
 def test_unknown_names_list_the_known_ones() -> None:
     line = error_line(sciglm("eval", "--benchmark", "gsm9k"))
-    assert line.startswith("Error: unknown benchmark 'gsm9k' (known: aqua, ceval, ceval-hard, ")
+    assert line.startswith("Error: unknown benchmark 'gsm9k' (known: aqua, ceval-hard, ")
     assert "mmlu-sci" in line and "sat-math" in line
     line = error_line(sciglm("eval", "--benchmark", "gsm8k", "--protocol", "paper"))
     assert line == "Error: unknown protocol 'paper' (known: cot, direct, sciglm)"
@@ -156,7 +156,8 @@ def test_new_benchmarks_against_an_endpoint(shared_data: Path, tmp_path: Path, p
     assert results["settings"]["protocol"] == protocol
     assert results["compare"]["rows"]["SciGLM-6B (paper)"]["ceval-hard"] == 51.97
     markdown = (out / "results.md").read_text()
-    assert "| SciGLM-6B (paper) | 60.00 | 51.97 | 41.40 | 65.46 |  | 31.80 |  |" in markdown
+    assert ("| SciGLM-6B (paper) | 60.00 | 51.97 | 41.40 | 65.46 |  | 31.80 | 62.09 | 3.77 | "
+            "73.62 | 25.18 | 49.38 | 50.00 |  | 43.85 | 49.24 | 46.54 |") in markdown
     hard = next(line for line in result.stderr.splitlines() if "CEval-Hard" in line)
     assert "51.97" in hard and "45.40†" in hard  # the paper's rows beside ours, per benchmark
     assert "SciGLM-6B (paper)" in result.stderr

@@ -35,6 +35,8 @@ def test_a_sciglm_recipe_model_is_evaluated_as_the_paper_did(tmp_path: Path) -> 
     assert (protocol.name, fmt) == ("cot", "sciglm")
     protocol, fmt = choose(None, "chat", recipe)
     assert (protocol.name, fmt) == ("sciglm", "chat")
+    ds3 = {"recipe": "sciglm-ds3", "prompt_format": "sciglm"}  # the released weights' run
+    assert choose(None, None, ds3)[0].name == "sciglm"
 
 
 def test_a_chat_recipe_model_and_a_model_without_one(tmp_path: Path) -> None:

@@ -188,14 +188,20 @@ def test_paper_rows_beside_the_scores(shared_data: Path, tmp_path: Path) -> None
                       options(limit=6, protocol="sciglm", prompt_format="chat",
                               compare="sciglm-paper"))
     columns, rows = report.summary_table()
-    assert columns == ["Model", "SAT-Math", "AQuA", "Avg."]
-    assert rows[1] == ["ChatGLM3-6B-Base (paper)", "55.91†", "", ""]  # AQuA: not in the paper
-    assert rows[2] == ["SciGLM-6B (paper)", "65.46", "", ""]
+    assert columns == ["Model", "SAT-Math", "AQuA", "CEval-Hard", "CEval-Sci", "MMLU-Sci",
+                       "SciEval", "SciBench", "GSM8K", "MATH", "Mathematics", "MMLU-Math",
+                       "CEval-Math", "Avg.", "Avg. Sci", "Avg. Math", "Avg. {Sci+Math}"]
+    assert rows[0][3:13] == ["not run"] * 10  # every paper column, scored or not
+    assert rows[1][:4] == ["ChatGLM3-6B-Base (paper)", "55.91†", "", "45.40†"]  # no AQuA
+    assert rows[2][-5:] == ["50.00", "", "43.85", "49.24", "46.54"]
     markdown = (out / "results.md").read_text()
-    assert "| SciGLM-6B (paper) | 65.46 |  |  |" in markdown
+    assert "| SciGLM-6B (paper) | 65.46 |  | 51.97 | 60.00 |" in markdown
     assert "No paper number for: AQuA" in markdown and "commit 50083f4" in markdown
+    assert "Paper columns not run: ceval-hard, ceval-sci" in markdown
     results = json.loads((out / "results.json").read_text())
-    assert results["compare"]["rows"]["SciGLM-6B (paper)"] == {"sat-math": 65.46}
+    paper = results["compare"]["rows"]["SciGLM-6B (paper)"]
+    assert paper["sat-math"] == 65.46 and paper["mmlu-math"] == 49.38
+    assert paper["Avg. {Sci+Math}"] == 46.54 and "sat-math" not in results["compare"]["not_run"]
     records = predictions_of(out, "sat-math")
     expected = [r["reference"] == "B" for r in records]
     assert [r["correct"] for r in records] == expected and any(expected)
@@ -204,3 +210,71 @@ def test_paper_rows_beside_the_scores(shared_data: Path, tmp_path: Path) -> None
 def predictions_of(folder: Path, name: str) -> list[dict]:
     path = folder / "predictions" / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize(("protocol", "compare", "split", "count"),
+                         [("cot", None, "test500", 500), ("sciglm", None, "test", 5000),
+                          ("cot", "sciglm-paper", "test", 5000)])
+def test_math_is_the_full_test_set_under_the_paper(shared_data: Path, tmp_path: Path,
+                                                   protocol: str, compare: str | None,
+                                                   split: str, count: int) -> None:
+    """The paper's MATH column is the 5,000-question test (25.38 = 1,269/5,000)."""
+    from sciglm.eval.runner import _plan
+
+    math = registry.get_benchmark("math")
+    chosen = options(protocol=protocol, compare=compare, limit=None)
+    assert len(_plan(math, shared_data, chosen)[0]) == count
+    class Zero(ScriptedModel):
+        def generate(self, conversations, params, on_batch=None):  # noqa: ANN001, ANN201
+            return ["\\boxed{0}"] * len(conversations)
+
+    run_eval(Zero(), [math], tmp_path / "run", shared_data,
+             options(protocol=protocol, compare=compare, limit=1, prompt_format="chat"))
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["splits"] == {"math": split}
+
+
+def test_scieval_is_reported_by_category_and_ability(shared_data: Path, tmp_path: Path) -> None:
+    """As ``evaluate_SciEval.py`` prints it: each category, and category × ability."""
+
+    class LetterA(ScriptedModel):
+        sizes: list[int]
+
+        def complete_text(self, prompts, params, on_batch=None):  # noqa: ANN001, ANN201
+            self.sizes = [*getattr(self, "sizes", []), len(prompts)]
+            return ["A"] * len(prompts)
+
+        def generate(self, conversations, params, on_batch=None):  # noqa: ANN001, ANN201
+            self.sizes = [*getattr(self, "sizes", []), len(conversations)]
+            return ["A"] * len(conversations)
+
+    scieval = registry.get_benchmark("scieval")
+    model = LetterA()
+    report = run_eval(model, [scieval], tmp_path / "run", shared_data,
+                      options(limit=None, protocol="sciglm", chunk=512))
+    assert set(model.sizes) == {1}  # one prompt at a time, as the original script: no padding
+    records = predictions_of(tmp_path / "run", "scieval")
+    cells = report.benchmarks[0].subjects
+    questions = {q.id: q for q in bm.load(scieval, bm.resolve(scieval, shared_data))}
+    for record in records:
+        question = questions[record["id"]]
+        assert record["cells"] == [question.subject,
+                                   f"{question.subject} / {question.meta['ability']}"]
+    for category in {r["subject"] for r in records}:
+        inside = [r for r in records if r["subject"] == category]
+        assert cells[category].n == len(inside)
+        by_ability = [t for name, t in cells.items() if name.startswith(f"{category} / ")]
+        assert sum(t.n for t in by_ability) == len(inside) and len(by_ability) >= 1
+        assert sum(t.correct for t in by_ability) == sum(r["correct"] is True for r in inside)
+    assert len(records) == 1441 and len([c for c in cells if " / " in c]) >= 6
+
+
+def test_other_protocols_generate_in_batches(shared_data: Path, tmp_path: Path) -> None:
+    class Sizes(ScriptedModel):
+        def generate(self, conversations, params, on_batch=None):  # noqa: ANN001, ANN201
+            self.completed.append(str(len(conversations)))
+            return ["A"] * len(conversations)
+
+    model = Sizes()
+    run_eval(model, [registry.get_benchmark("scieval")], tmp_path / "run", shared_data,
+             options(limit=8, protocol="cot", chunk=4))
+    assert model.completed == ["4", "4"]

@@ -6,6 +6,7 @@ size, the step plan, and the CLI (dry run, ``sciglm render``, unknown recipes)."
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,14 @@ from sciglm.errors import InputError
 from sciglm.train.config import TrainConfig, load_config_file
 from sciglm.train.data import IGNORE_INDEX, make_encoder, tokenize_records
 from sciglm.train.packing import PaddedCollator
-from sciglm.train.recipes import get_recipe, gradient_accumulation, optimizer_steps
+from sciglm.train.recipes import (
+    DEEPSPEED_ZERO2,
+    get_recipe,
+    gradient_accumulation,
+    optimisation,
+    optimizer_steps,
+    recipe_deepspeed,
+)
 from sciglm.train.render import render_records, step_plan
 from tests.train.conftest import gsm8k_records
 
@@ -176,7 +184,7 @@ def test_recipes_set_the_papers_values_and_flags_win(tmp_path: Path):
     chat = TrainConfig.for_recipe({"learning_rate": 1e-5})
     assert (chat.recipe, chat.prompt_format, chat.packing, chat.learning_rate) == \
         ("chat", "chat", "batch", 1e-5)
-    with pytest.raises(InputError, match=r"unknown recipe 'paper' \(known recipes: chat, sciglm\)"):
+    with pytest.raises(InputError, match=r"unknown recipe 'paper' \(known recipes: chat, sciglm, "):
         TrainConfig.for_recipe({"recipe": "paper"})
     (tmp_path / "old.yaml").write_text("packing: true\nlearning_rate: 1.0e-05\n")
     assert TrainConfig.for_recipe(load_config_file(str(tmp_path / "old.yaml"))).packing == "bins"
@@ -210,6 +218,13 @@ def test_cli_dry_run_and_render(gsm8k_mix, tiny_model_dir, tmp_path, capsys, mon
     saved = [json.loads(line) for line in (tmp_path / "shown.jsonl").read_text().splitlines()]
     assert saved == result["examples"]
     assert result["plan"]["optimizer_steps"] == 4 and result["plan"]["accumulation"] == 8
+    run = result["plan"]["optimisation"]  # finetune.sh + deepspeed.json: no clipping, DS fp16
+    assert run["gradient_clipping"] is None and run["fp16_engine"] == "deepspeed"
+    assert run["deepspeed_on_gpu"]["fp16"] == {"enabled": "auto", "loss_scale": 0,
+                                               "initial_scale_power": 16,
+                                               "loss_scale_window": 1000, "hysteresis": 2,
+                                               "min_loss_scale": 1}
+    assert "gradient_clipping" not in run["deepspeed_on_gpu"]
     (example,) = result["examples"]
     assert example["length"] == 641 and len(example["loss_mask"]) == 641
     assert example["text"].startswith("[Round 1]\n\n问：")
@@ -237,10 +252,44 @@ def test_cli_refuses_a_batch_it_cannot_hold_before_loading_any_model(
     monkeypatch.delenv("WORLD_SIZE")
     code, _, err = run_cli(["train", "--config", str(tmp_path / "cfg.yaml"), "--data",
                             str(gsm8k_mix), "--output", str(tmp_path / "run")], capsys)
-    assert code == 1 and "unknown recipe 'original' (known recipes: chat, sciglm)" in err
+    assert code == 1 and "unknown recipe 'original' (known recipes: chat, sciglm, " in err
 
 
 def test_get_recipe_names_the_known_ones():
     assert get_recipe("sciglm").prompt_format == "sciglm"
-    with pytest.raises(InputError, match="known recipes: chat, sciglm"):
+    with pytest.raises(InputError, match="known recipes: chat, sciglm, sciglm-ds3"):
         get_recipe("SciGLM")
+
+
+def test_the_original_runs_clip_nothing_and_run_deepspeeds_fp16_engine():
+    """finetune.sh's deepspeed.json has no gradient_clipping (DeepSpeed's 0.0), and accelerate
+    0.20.3 made HF's clip a no-op under DeepSpeed: the sciglm recipe clips nothing. On a GPU
+    it runs DeepSpeed's fp16 engine whichever launcher started it; on a CPU, fp32."""
+    paper = TrainConfig.for_recipe({"recipe": "sciglm"})
+    assert paper.max_grad_norm == 0.0
+    assert recipe_deepspeed("sciglm", "fp32") is None
+    ds = recipe_deepspeed("sciglm", "fp16")
+    assert ds == DEEPSPEED_ZERO2 and ds is not DEEPSPEED_ZERO2
+    assert ds["zero_optimization"]["stage"] == 2 and "gradient_clipping" not in ds
+    assert recipe_deepspeed("chat", "fp16") is None  # the modern recipe: plain HF Trainer
+    chat = optimisation("chat", 1.0, "linear", None)
+    assert (chat["gradient_clipping"], chat["fp16_engine"]) == (1.0, "torch-autocast")
+    assert optimisation("chat", 1.0, "linear", "ds.json")["deepspeed_on_gpu"] == "ds.json"
+
+
+def test_sciglm_ds3_is_the_finetune_ds3_run():
+    """32 per device x 2 accumulation x 4 GPUs = 256; ZeRO-3 + CPU AdamW; WarmupLR (constant
+    after warm-up); clipping "auto" = 1.0. One epoch of SciInstruct's 254,051 rows is 992
+    optimizer steps on transformers 4.30.2 (1,985 micro-batches per GPU // 2), the step of
+    the released SciGLM-6B checkpoint."""
+    ds3 = TrainConfig.for_recipe({"recipe": "sciglm-ds3"}).with_world_size(4)
+    assert (ds3.per_device_batch_size, ds3.gradient_accumulation_steps,
+            ds3.global_batch_size) == (32, 2, 256)
+    assert (ds3.max_grad_norm, ds3.lr_scheduler, ds3.prompt_format, ds3.max_length) == (
+        1.0, "constant", "sciglm", 641)
+    ds = recipe_deepspeed("sciglm-ds3", "fp16")
+    assert ds["zero_optimization"]["offload_optimizer"]["device"] == "cpu"
+    assert ds["zero_optimization"]["stage"] == 3 and ds["scheduler"]["type"] == "WarmupLR"
+    assert ds["gradient_clipping"] == "auto" and ds["optimizer"]["type"] == "AdamW"
+    micro_batches = math.ceil(math.ceil(254_051 / 4) / 32)
+    assert micro_batches // 2 == 992
