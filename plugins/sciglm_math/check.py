@@ -72,15 +72,20 @@ def _number(text: str) -> Number | None:
 def different_objects(reference: str, answer: str) -> str | None:
     r"""Written as different objects whatever the values: a prime dropped or added (``E`` and
     ``E'``, ``f`` and ``f'``), an open-ended list against a finite one (``1, 2, 3, \dots``
-    and ``1, 2, 3``), two different times of day (``20:34`` and ``10:17``, never a ratio).
+    and ``1, 2, 3``), two different times of day (``20:34`` and ``10:17``, never a ratio), a
+    time of day against a number.
     Says which, or ``None``."""
     if prime_marks(reference) != prime_marks(answer):
         return "a prime mark differs"
     if open_ended(reference) != open_ended(answer):
         return "an open-ended list against a finite one"
     ref_clock, ans_clock = clock_time(reference), clock_time(answer)
-    if ref_clock is not None and ans_clock is not None and ref_clock != ans_clock:
+    if ref_clock == ans_clock:
+        return None
+    if ref_clock and ans_clock:
         return "a different time of day"
+    if (ref_clock and parse_number(answer)) or (ans_clock and parse_number(reference)):
+        return "a time of day against a number"  # 0:01 is no ratio 0/1
     return None
 
 

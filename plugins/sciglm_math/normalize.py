@@ -42,6 +42,7 @@ _MIXED = re.compile(r"^(?P<sign>[-+]?)(?P<n>\d+)\\frac\{(?P<a>\d+)\}\{(?P<b>\d+)
 
 def normalize(text: str) -> str:
     """A canonical spelling of an answer for exact comparison (value-preserving rewrites only)."""
+    text = _ELLIPSIS.sub(lambda _: "\\dots", text)  # before a trailing "." is dropped
     text = text.strip().strip("$").strip().rstrip(".").rstrip()
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     text = text.replace("\\left", "").replace("\\right", "").replace("\\displaystyle", "")
@@ -50,7 +51,6 @@ def normalize(text: str) -> str:
     text = text.replace("\\$", "").replace("\\!", "")
     text = _DEGREES.sub("°", text)
     text = _MIXED_SPACE.sub(_mixed_fraction, text)
-    text = _ELLIPSIS.sub(lambda _: "\\dots", text)
     text = _PRIME.sub(lambda m: "'" * max(1, (m.group(1) or "").count("prime")), text)
     unit = _TEXT_UNIT.search(text)
     if unit and unit.start() > 0:

@@ -38,7 +38,7 @@ _NUMBER = re.compile(
 # A number that is an argument of a command (\frac{63}{400}, \sqrt{2}, \sqrt[3]{8}) or one side
 # of a ratio or time (3:4) is a fragment of that expression.
 _ARGUMENT_BEFORE = re.compile(
-    r"(?:\\(?:[dtc]?frac|d?binom|sqrt|overline)|\})\s*\{\s*$|\\sqrt\s*\[\s*$|\d\s*:\s*$"
+    r"(?:\\(?:[dtc]?frac|d?binom|sqrt|overline)|[}\]])\s*\{\s*$|\\sqrt\s*\[\s*$|\d\s*:\s*$"
 )
 _RATIO_AFTER = re.compile(r"\s*:\s*\d")
 _LETTERS_THEN_DIGIT = re.compile(r"[A-Za-z]+\d")
@@ -410,9 +410,12 @@ def stated_answer(text: str) -> str | None:
         found = answer_in_sentence(stated[0])
         if found:
             return found
+    word = one_word(text)
+    if word:
+        return word
     if is_expression(text):  # whole, however long: the subject's size guard decides
         return text.strip().rstrip(".").strip()
-    return one_word(text) or last_expression(text)
+    return last_expression(text)
 
 
 _ONE_WORD = re.compile(r"[\s*_\"'“”]*([A-Za-z]{1,20})[\s*_\"'“”.!]*")

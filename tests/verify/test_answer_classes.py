@@ -39,6 +39,7 @@ CLASSES = {
         ("\\boxed{1, 2, 3}", "1, 2, 3, \\dots", False),
         ("The terms are $2, 4, 6, \\cdots$", "2, 4, 6", False),
         ("\\boxed{\\{1, 2, \\dots, n\\}}", "\\{1, 2, n\\}", False),
+        ("\\boxed{1, ...}", "1", False),  # the trailing dots are no full stop
         ("\\boxed{1, 2, 3, \\ldots}", "1, 2, 3, \\dots", True),
     ],
     "malformed": [
@@ -68,6 +69,7 @@ CLASSES = {
     "fragment": [
         ("We get \\frac{63}{400}", "400", False), ("We get \\frac{63}{400}", "63", False),
         ("Then \\sqrt{2}", "2", False), ("Then \\sqrt[3]{8}", "3", False),
+        ("Then \\sqrt[3]{5}", "5", False), ("It starts at 0:01.", "0", False),
         ("The ratio is 3:4", "4", False), ("The train arrives at 20:34.", "34", False),
         ("The train arrives at 20:34.", "20", False),
         ("So $\\frac{63}{400}$", "\\frac{63}{400}", True),
