@@ -149,11 +149,20 @@ def clock_time(text: str) -> tuple[int, ...] | None:
 
 
 def prime_marks(text: str) -> list[tuple[str, int]]:
-    """Each primed symbol and its number of marks (``f''(x)`` → ``[("f", 2)]``), sorted."""
-    return sorted((m.group(1), len(m.group(2))) for m in _PRIMED.finditer(text))
+    """Each primed symbol and its number of marks (``f''(x)`` → ``[("f", 2)]``), sorted.
+
+    Linear: each run of marks looks back at most :data:`MAX_SYMBOL` characters for its symbol.
+    """
+    marks = []
+    for run in _MARKS.finditer(text):
+        symbol = _SYMBOL_BEFORE.search(text, max(0, run.start() - MAX_SYMBOL), run.start())
+        marks.append((symbol.group(0) if symbol else "", len(run.group(0))))
+    return sorted(marks)
 
 
-_PRIMED = re.compile(r"(\\?[A-Za-z]+|[)}\]])('+)")
+MAX_SYMBOL = 30
+_MARKS = re.compile(r"'+")
+_SYMBOL_BEFORE = re.compile(r"(?:\\?[A-Za-z]+|[)}\]])$")
 
 
 def open_ended(text: str) -> bool:
