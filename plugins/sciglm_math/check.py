@@ -124,8 +124,9 @@ def warmup() -> None:
 
 
 def extract_answer(response: str) -> str | None:
-    """The answer a reader would take (:func:`sciglm.answers.extract.stated_answer`)."""
-    answer = extract.stated_answer(response)
+    """The answer a reader would take (:func:`sciglm.answers.extract.stated_answer`) from the
+    text after any reasoning block."""
+    answer = extract.stated_answer(split_reasoning(response)[1])
     return answer.strip().strip("$").strip() if answer else None
 
 
@@ -195,7 +196,7 @@ def compare(reference: str, answer: str) -> Verdict:
         if refusal:
             return Verdict(None, shown, f"{side}: {refusal}", {"method": "guard"})
     for side, text in (("reference", reference), ("answer", answer)):
-        problem = guard.malformed(text.strip().strip("$"))
+        problem = guard.malformed(text.replace("\\$", "").strip().strip("$"))
         if problem:  # two identical broken answers compare nothing
             reason = f"{side}: not well-formed LaTeX ({problem}), not checked"
             return Verdict(None, shown, reason, {"method": "guard"})

@@ -105,6 +105,15 @@ def test_answer_class(math: MathSubject, name: str, response: str, reference: st
     assert verdict(math, response, reference) is expected
 
 
+def test_subject_extraction_skips_reasoning_and_a_dollar_sign_is_no_broken_latex(
+    math: MathSubject,
+) -> None:
+    assert math.extract_answer("<think>\\boxed{1}</think>") is None
+    assert math.extract_answer("<think>\\boxed{1}</think> so \\boxed{2}") == "2"
+    assert math.compare("18", "18\\$").correct is True
+    assert math.compare("18", "\\$18").correct is True
+
+
 def test_malformed_names_the_defect() -> None:
     assert guard.malformed("\\frac{") == "a { is never closed"
     assert guard.malformed("\\sqrt{}") == "a command is missing its argument"
