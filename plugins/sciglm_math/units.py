@@ -5,8 +5,9 @@ A unit is a ``\text{…}``/``\mathrm{…}``/``\mbox{…}`` after the number (any
 word of three or more letters (``weeks``, ``dollars``, ``meters``), or one of the unit symbols
 in :data:`UNIT_SYMBOLS` (``cm``, ``kg``, ``mL`` …), with or without a space, optionally with a
 power (``cm^2``) and a ``/`` denominator (``km/h``). Any other one- or two-letter word after a
-number (``2x``, ``3ab``, ``10 m``) is a variable, so ``2x`` is never 2. Function names and
-constants (``sin``, ``log``, ``pi``) are never units. Both sides carrying units that differ
+number (``2x``, ``3ab``, ``10 m``) is a variable, so ``2x`` is never 2. Function names,
+constants and words that change the value (``sin``, ``pi``, ``million``, ``squared``,
+``halves``: :data:`NOT_UNITS`) are never units. Both sides carrying units that differ
 (``10 cm`` against ``10 mm``) are not compared: the math subject does not convert units.
 """
 
@@ -14,12 +15,20 @@ from __future__ import annotations
 
 import re
 
+from sciglm.answers.extract import VALUE_WORDS
+
 #: One- and two-letter words that are units after a number (single letters are variables).
 UNIT_SYMBOLS = (
     "cm", "mm", "km", "nm", "um", "μm", "kg", "mg", "mL", "ml", "dL", "ms", "ns", "hr", "Hz",
     "Pa", "kPa", "kJ", "kW", "MW", "eV", "ft", "yd", "mi", "oz", "lb", "in", "GB", "MB", "kB",
 )
-_NOT_UNITS = r"(?:pi|sqrt|infty|sin|cos|tan|cot|sec|csc|log|ln|exp|arcsin|arccos|arctan|mod)\b"
+#: Words that change the value after a number (``5 million``, ``5 squared``, ``3 halves``) and
+#: names of functions and constants: never units.
+NOT_UNITS = (
+    "pi", "sqrt", "infty", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp",
+    "arcsin", "arccos", "arctan", "mod", *VALUE_WORDS,
+)
+_NOT_UNITS = rf"(?:{'|'.join(NOT_UNITS)})\b"
 _POWER = r"(?:\^\{?-?\d\}?)?"
 _WORD = rf"(?:(?!{_NOT_UNITS})[A-Za-z]{{3,}}|(?:{'|'.join(UNIT_SYMBOLS)})(?![A-Za-z])){_POWER}"
 #: A unit word after a number (or a closing brace, ``%``), to the end of the answer.

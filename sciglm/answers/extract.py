@@ -41,6 +41,13 @@ _ARGUMENT_BEFORE = re.compile(
     r"(?:\\(?:[dtc]?frac|d?binom|sqrt|overline)|[}\]])\s*\{\s*$|\\sqrt\s*\[\s*$|\d\s*:\s*$"
 )
 _RATIO_AFTER = re.compile(r"\s*:\s*\d")
+#: Words that change the value of the number before them (``5 million``, ``3 factorial``).
+VALUE_WORDS = (
+    "squared", "cubed", "factorial", "inverse", "hundred", "thousand", "million", "billion",
+    "trillion", "dozen", "halves", "thirds", "quarters", "fourths", "fifths", "sixths", "eighths",
+    "tenths", "hundredths", "thousandths",
+)
+_VALUE_WORD_AFTER = re.compile(rf"\s*(?:{'|'.join(VALUE_WORDS)})\b", re.IGNORECASE)
 _LETTERS_THEN_DIGIT = re.compile(r"[A-Za-z]+\d")
 _POWER_AFTER = re.compile(r"\s*[\^_]")
 _POWER_BEFORE = re.compile(r"[\^_]\s*\{?\s*$")
@@ -256,10 +263,15 @@ def standalone_numbers(text: str) -> list[re.Match[str]]:
 
 
 def _is_fragment(text: str, match: re.Match[str]) -> bool:
-    r"""Whether a number is an argument of a command (``400`` in ``\frac{63}{400}``) or one side
-    of a ratio (``3:4``): never a number of its own."""
+    r"""Whether a number is an argument of a command (``400`` in ``\frac{63}{400}``), one side
+    of a ratio (``3:4``) or changed by the word after it (``5 million``): never a number of its
+    own."""
     before = text[max(0, match.start() - 24) : match.start()]
-    return bool(_ARGUMENT_BEFORE.search(before) or _RATIO_AFTER.match(text, match.end()))
+    return bool(
+        _ARGUMENT_BEFORE.search(before)
+        or _RATIO_AFTER.match(text, match.end())
+        or _VALUE_WORD_AFTER.match(text, match.end())
+    )
 
 
 def is_expression(text: str) -> bool:

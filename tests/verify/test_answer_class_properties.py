@@ -78,6 +78,16 @@ def test_a_unit_never_turns_one_number_into_another(math: MathSubject, before: s
 
 
 @SETTINGS
+@given(before=st.sampled_from(["", "The answer is ", "So it is "]), n=st.integers(2, 999),
+       word=st.sampled_from(["million", "squared", "factorial", "halves", "dozen", "thousand"]),
+       boxed=st.booleans())
+def test_a_word_that_changes_the_value_is_no_unit(math: MathSubject, before: str, n: int,
+                                                 word: str, boxed: bool) -> None:
+    answer = f"\\boxed{{{n} {word}}}" if boxed else f"{n} {word}."
+    never_true(math, before + answer, str(n))
+
+
+@SETTINGS
 @given(before=prose, n=small, name=st.sampled_from(["x", "ab", "m", "k", "xy", "n"]))
 def test_a_number_times_a_variable_is_not_the_number(math: MathSubject, before: str, n: int,
                                                     name: str) -> None:

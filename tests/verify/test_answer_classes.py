@@ -58,6 +58,8 @@ CLASSES = {
         ("\\boxed{10 kg}", "10 \\text{kg}", True), ("\\boxed{10 weeks}", "10 week", True),
         ("\\boxed{11 cm}", "10", False), ("\\boxed{10 cm}", "10 mm", None),
         ("\\boxed{2x}", "2", False), ("\\boxed{3ab}", "3", False), ("\\boxed{10 m}", "10", False),
+        ("\\boxed{5 million}", "5", False), ("\\boxed{5 squared}", "5", False),
+        ("\\boxed{3 halves}", "3", False), ("The answer is 3 factorial.", "3", False),
     ],
     "one_word": [
         ("odd", "odd", True), ("**Even**", "even", True), ("None.", "none", True),
