@@ -1,11 +1,18 @@
 """Answer agreement: ``sciglm verify`` and math-verify on labelled answer pairs, side by side.
 
-The pairs (``tests/verify/data/answer_pairs.jsonl``, described in ``tests/verify/data/README.md``)
-come from peer graders' own test suites (huggingface/Math-Verify, QwenLM/Qwen2.5-Math, the MATH
-``is_equiv`` tests) plus model-style outputs, each labelled with whether the response states the
-reference answer. For each checker the script prints how many verdicts agree with the label,
-its false positives (``true`` where the label is false: the errors that matter most) and its
-misses (``false``/``null`` where the label is true).
+Two suites, both described in ``tests/verify/data/README.md``, each labelled with whether the
+response states the reference answer:
+
+- ``answer_pairs.jsonl``: pairs from peer graders' own test suites (huggingface/Math-Verify,
+  QwenLM/Qwen2.5-Math, the MATH ``is_equiv`` tests) plus model-style outputs;
+- ``answer_classes.jsonl``: the answer classes of issue 23 (a dropped prime, an open-ended list,
+  malformed LaTeX, units, one-word answers, Chinese markers, numbers inside fractions, answers
+  only inside ``<think>``, mixed numbers, clock times, ``1e-3``), each case citing the peer
+  grader or paper its class comes from; the script also prints this suite class by class.
+
+For each checker and suite the script prints how many verdicts agree with the label, its false
+positives (``true`` where the label is false: the errors that matter most) and its misses
+(``false``/``null`` where the label is true).
 
 (a) ``sciglm verify`` runs as a user runs it: a child process on a JSONL file, two workers.
 (b) math-verify gets exactly what its own tests feed it (the original gold and prediction strings
@@ -17,7 +24,7 @@ sciglm never enables that path.
 
 Usage::
 
-    .venv/bin/python benchmarks/answer_agreement_bench.py [--pairs FILE] [--show]
+    .venv/bin/python benchmarks/answer_agreement_bench.py [--pairs FILE ...] [--show]
 """
 
 from __future__ import annotations
@@ -34,7 +41,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_PAIRS = REPO / "tests" / "verify" / "data" / "answer_pairs.jsonl"
+DATA = REPO / "tests" / "verify" / "data"
+DEFAULT_SUITES = [DATA / "answer_pairs.jsonl", DATA / "answer_classes.jsonl"]
 PAIR_TIMEOUT = 10.0  # seconds math-verify may spend on one pair before it is killed
 sciglm_verdicts: dict[str, dict[str, Any]] = {}  # id -> sciglm's verdict record, for --show
 
@@ -139,9 +147,27 @@ def score(pairs: list[dict[str, Any]], verdicts: list[bool | None]) -> dict[str,
             "null": sum(v is None for v in verdicts)}
 
 
+def by_class(pairs: list[dict[str, Any]], ours: list[bool | None],
+             theirs: list[bool | None]) -> None:
+    """Agreement and false positives of both checkers, one line per answer class."""
+    classes = sorted({p["class"] for p in pairs if "class" in p})
+    if not classes:
+        return
+    print(f"{'class':14} {'pairs':>5} {'sciglm agree':>12} {'fp':>3} {'math-verify agree':>17} "
+          f"{'fp':>3}")
+    for name in classes:
+        rows = [i for i, p in enumerate(pairs) if p.get("class") == name]
+        subset = [pairs[i] for i in rows]
+        mine = score(subset, [ours[i] for i in rows])
+        peer = score(subset, [theirs[i] for i in rows])
+        print(f"{name:14} {len(rows):>5} {mine['agree']:>12} {len(mine['false_positives']):>3} "
+              f"{peer['agree']:>17} {len(peer['false_positives']):>3}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
+    parser.add_argument("--pairs", type=Path, nargs="+", default=DEFAULT_SUITES,
+                        help="labelled suites (JSONL); default: both suites in tests/verify/data")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="list every disagreement")
     parser.add_argument("--mv-worker", action="store_true", help=argparse.SUPPRESS)
@@ -150,13 +176,19 @@ def main() -> None:
         mv_worker()
         return
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    pairs = load_pairs(args.pairs)
+    for path in args.pairs:
+        print(f"== {path.name}")
+        report(load_pairs(path), args.workers, args.show)
+
+
+def report(pairs: list[dict[str, Any]], workers: int, show: bool) -> None:
+    """Run both checkers on one suite and print the comparison."""
     n = len(pairs)
     positives = sum(p["expected"] for p in pairs)
     sources = sorted({p["source"].split(" ")[0] for p in pairs})
     print(f"{n} labelled pairs ({positives} equivalent, {n - positives} not) from: "
           + ", ".join(sources))
-    ours, ours_s = run_sciglm(pairs, args.workers)
+    ours, ours_s = run_sciglm(pairs, workers)
     theirs, theirs_s, killed = run_math_verify(pairs)
     rows = [("sciglm verify", score(pairs, ours), ours_s),
             ("math-verify (its tests' config)", score(pairs, theirs), theirs_s)]
@@ -177,7 +209,8 @@ def main() -> None:
     print(f"right only by sciglm: {only_ours}; right only by math-verify: {only_theirs}")
     print("sciglm false positives:", ", ".join(mine["false_positives"]) or "none")
     print("math-verify false positives:", ", ".join(peer["false_positives"]) or "none")
-    if args.show:
+    by_class(pairs, ours, theirs)
+    if show:
         for pair, a, b in zip(pairs, ours, theirs, strict=True):
             if (a is True) != pair["expected"] or (b is True) != pair["expected"]:
                 verdict = sciglm_verdicts[pair["id"]]

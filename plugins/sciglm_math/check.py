@@ -20,21 +20,25 @@ from __future__ import annotations
 import re
 
 from sciglm.answers import extract
+from sciglm.answers.reasoning import split_reasoning, unclosed_reasoning
 from sciglm.records import Verdict, VerifyItem
-from sciglm_math import guard, numeric, symbolic
+from sciglm_math import guard, numeric, symbolic, units
 from sciglm_math.normalize import (
     Number,
+    clock_time,
     normalize,
     numbers_equal,
+    open_ended,
     parse_number,
+    prime_marks,
     same_but_spacing,
     strip_assignment,
-    strip_word_unit,
 )
 
 LETTERS = "ABCDEFGHIJ"
 MAX_SHOWN = 300  # characters of a predicted answer echoed back in the verdict
 _LETTER = re.compile(r"^\(?([A-J])\)?$")
+_WORD = re.compile(r"^[A-Za-z]{3,}$")
 
 
 def _shown(text: str | None) -> str | None:
@@ -62,7 +66,27 @@ def as_letter(text: str) -> str | None:
 
 
 def _number(text: str) -> Number | None:
-    return parse_number(text) or parse_number(strip_word_unit(text))
+    return parse_number(text) or parse_number(units.strip_unit(text))
+
+
+def different_objects(reference: str, answer: str) -> str | None:
+    r"""Written as different objects whatever the values: a prime dropped or added (``E`` and
+    ``E'``, ``f`` and ``f'``), an open-ended list against a finite one (``1, 2, 3, \dots``
+    and ``1, 2, 3``), two different times of day (``20:34`` and ``10:17``, never a ratio), a
+    time of day against a number.
+    Says which, or ``None``."""
+    if prime_marks(reference) != prime_marks(answer):
+        return "a prime mark differs"
+    if open_ended(reference) != open_ended(answer):
+        return "an open-ended list against a finite one"
+    ref_clock, ans_clock = clock_time(reference), clock_time(answer)
+    if ref_clock == ans_clock:
+        return None
+    if ref_clock and ans_clock:
+        return "a different time of day"
+    if (ref_clock and parse_number(answer)) or (ans_clock and parse_number(reference)):
+        return "a time of day against a number"  # 0:01 is no ratio 0/1
+    return None
 
 
 def same_answer(reference: str, answer: str) -> bool | None:
@@ -70,6 +94,10 @@ def same_answer(reference: str, answer: str) -> bool | None:
     ref, ans = normalize(reference), normalize(answer)
     if ref == ans:
         return True
+    if different_objects(ref, ans):
+        return False
+    if _WORD.match(ref) and _WORD.match(ans):  # odd, Even: words, not products of variables
+        return ref.lower() == ans.lower()
     if "=" not in ref:
         ans = strip_assignment(ans)
     if "=" not in ans:
@@ -96,8 +124,9 @@ def warmup() -> None:
 
 
 def extract_answer(response: str) -> str | None:
-    """The answer a reader would take (:func:`sciglm.answers.extract.stated_answer`)."""
-    answer = extract.stated_answer(response)
+    """The answer a reader would take (:func:`sciglm.answers.extract.stated_answer`) from the
+    text after any reasoning block."""
+    answer = extract.stated_answer(split_reasoning(response)[1])
     return answer.strip().strip("$").strip() if answer else None
 
 
@@ -112,12 +141,14 @@ def reference_letter(reference: str, choices: list[str] | None) -> str | None:
     return None
 
 
-def verify_choice(item: VerifyItem, expected: str) -> Verdict:
-    """Judge a multiple-choice response against the ``expected`` letter."""
+def verify_choice(item: VerifyItem, expected: str, response: str | None = None) -> Verdict:
+    """Judge a multiple-choice ``response`` (default: the item's) against the ``expected``
+    letter."""
+    response = item.response if response is None else response
     choices = item.choices or []
-    letter = extract.choice_letter(item.response, max(len(choices), 4) if choices else 10)
+    letter = extract.choice_letter(response, max(len(choices), 4) if choices else 10)
     if letter is None and choices:
-        answer = extract_answer(item.response)
+        answer = extract_answer(response)
         if answer is not None and guard.refuse(answer) is None:
             for index, choice in enumerate(choices[: len(LETTERS)]):
                 if same_answer(str(choice), answer):
@@ -135,17 +166,24 @@ def verify(item: VerifyItem) -> Verdict:
     """Judge ``item.response`` against ``item.reference`` (the order in the module docstring)."""
     if not item.reference or not item.reference.strip():
         return Verdict(None, None, "record has no reference answer")
-    for side, text in (("reference", item.reference), ("response", item.response)):
+    reasoning, response = split_reasoning(item.response)
+    for side, text in (("reference", item.reference), ("response", response)):
         refusal = extract.refusal(text)
         if refusal:
             return Verdict(None, None, f"{side}: {refusal}", {"method": "guard"})
+    if unclosed_reasoning(item.response):
+        return Verdict(False, None, "no final answer: the response ends inside its reasoning "
+                       "block (an answer inside reasoning is not an answer)")
     reference = reference_answer(item.reference)
     expected = reference_letter(reference, item.choices)
     if expected is not None:
-        return verify_choice(item, expected)
-    answer = extract_answer(item.response)
+        return verify_choice(item, expected, response)
+    answer = extract_answer(response)
     if answer is None:
         reason = "no final answer found in the response (digits inside words are not answers)"
+        if reasoning:
+            reason = "no final answer found after the reasoning block (an answer inside " \
+                     "reasoning is not an answer)"
         return Verdict(False, None, reason)
     return compare(reference, answer)
 
@@ -157,6 +195,18 @@ def compare(reference: str, answer: str) -> Verdict:
         refusal = guard.refuse(text)
         if refusal:
             return Verdict(None, shown, f"{side}: {refusal}", {"method": "guard"})
+    for side, text in (("reference", reference), ("answer", answer)):
+        problem = guard.malformed(text.replace("\\$", "").strip().strip("$"))
+        if problem:  # two identical broken answers compare nothing
+            reason = f"{side}: not well-formed LaTeX ({problem}), not checked"
+            return Verdict(None, shown, reason, {"method": "guard"})
+    ref_unit, ans_unit = units.unit_of(reference), units.unit_of(answer)
+    if ref_unit and ans_unit and ref_unit != ans_unit:
+        reason = f"different units ({ref_unit}, {ans_unit}): the math subject does not convert"
+        return Verdict(None, shown, reason, {"method": "guard"})
+    differs = different_objects(normalize(reference), normalize(answer))
+    if differs and normalize(reference) != normalize(answer):
+        return Verdict(False, shown, f"different answers: {differs}", {"method": "fast"})
     fast = same_answer(reference, answer)
     if fast is not None:
         reason = "same answer" if fast else "different numbers"

@@ -86,3 +86,31 @@ def refuse(text: str) -> str | None:
     if _BIG_EXPONENT.search(text) or _BIG_POWER.search(text):
         return "answer has a power or factorial too large to check"
     return None
+
+
+_EMPTY_ARGUMENT = re.compile(r"(?:\\(?:[dtc]?frac|sqrt|binom|text|mathrm|boxed)|[\^_])\s*\{\s*\}")
+_FRAC_WITHOUT_ARGUMENT = re.compile(r"\\[dtc]?frac(?![A-Za-z])\s*(?![{\d\\])")
+_DANGLING_END = re.compile(r"(?:[\^_=]|(?<!\\)\\)\s*$")
+_ESCAPED_BRACE = re.compile(r"\\[{}]")
+
+
+def malformed(text: str) -> str | None:
+    r"""Why ``text`` is not well-formed LaTeX (``\frac{``, ``\sqrt{}``, ``x^``), or ``None``.
+
+    Two identical malformed answers are not "the same answer": nothing parsable was compared.
+    """
+    braces = _ESCAPED_BRACE.sub("", text)
+    depth = 0
+    for char in braces:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return "a } closes nothing"
+    if depth:
+        return "a { is never closed"
+    if text.count("\\left") != text.count("\\right"):
+        return "\\left and \\right do not pair"
+    if _EMPTY_ARGUMENT.search(text) or _FRAC_WITHOUT_ARGUMENT.search(text):
+        return "a command is missing its argument"
+    if _DANGLING_END.search(text):
+        return "it ends in the middle of an expression"
+    return None

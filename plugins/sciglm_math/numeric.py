@@ -23,7 +23,7 @@ MAX_DEPTH = 60
 MAX_EXPONENT = 400.0
 EXACT = 2.0**53  # beyond this floats cannot tell neighbouring integers apart
 
-_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3}(?![\d.]))?")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 
 

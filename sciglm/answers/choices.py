@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sciglm.answers.extract import answer_is, choice_letter, hashes, last_boxed
+from sciglm.answers.reasoning import split_reasoning
 
 LETTERS = "ABCDEFGHIJ"
 _REFERENCE_LETTERS = re.compile(r"\(?\s*([A-Ja-j])\s*\)?|([A-J]{2,6})")
@@ -43,7 +44,7 @@ def letters_in(candidate: str) -> str | None:
 
 def predicted_letters(response: str, n_choices: int = 10) -> str | None:
     """The choice letter(s) a response settles on, or ``None``."""
-    tail = response  # scanned whole (extract.MAX_SCAN bounds it), never a tail window
+    _, tail = split_reasoning(response)  # what follows the reasoning, scanned whole
     for candidate in (last_boxed(tail), answer_is(tail), hashes(tail)):
         if candidate:
             found = letters_in(candidate)
@@ -79,7 +80,7 @@ def parse_bool(text: str) -> bool | None:
 
 def predicted_bool(response: str) -> bool | None:
     """The true/false (yes/no) answer a response states, or ``None``."""
-    tail = response  # scanned whole (extract.MAX_SCAN bounds it), never a tail window
+    _, tail = split_reasoning(response)  # what follows the reasoning, scanned whole
     for candidate in (last_boxed(tail), answer_is(tail), hashes(tail)):
         if candidate:
             value = parse_bool(candidate)

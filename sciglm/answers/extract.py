@@ -15,19 +15,39 @@ from dataclasses import dataclass
 
 MAX_SCAN = 200_000  # characters of a response that are scanned; longer ones are refused
 
+# Chinese markers: 答案: C, 答案是 12, 答案为 12, 故选 B (所以选, 因此选, 应选).
+_CHINESE_MARKER = r"答案\s*(?:是|为)?\s*[:：]|答案\s*(?:是|为)|(?:故|所以|因此|应)选"
 _ANSWER_IS = re.compile(
-    r"(?:final answer|the answer|answer)\s*(?:is|:|=)\s*[:：]?\s*(.+?)(?:\n|$)",
+    rf"(?:(?:final answer|the answer|answer)\s*(?:is|:|=)|{_CHINESE_MARKER})"
+    r"\s*[:：]?\s*(.+?)(?:\n|。|$)",
     re.IGNORECASE,
 )
 _HASHES = re.compile(r"####[ \t]*(.+?)\s*(?:\n|$)")
-_CHOICE = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?(?![A-Za-z])")
+_CHOICE = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?(?![A-Za-z'′])")  # E' is no letter
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _DELIMITER = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSER = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
 # A number standing alone: not inside a word, a name (x2, CO_2), an exponent or a command.
+# A number standing alone: a clock time (20:34), a mixed number (3128 1/2), a decimal with an
+# exponent (1e-3), a fraction or a percentage.
 _NUMBER = re.compile(
-    r"(?<![\w.^\\])-?(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:/\d+)?%?"
+    r"(?<![\w.^\\])-?(?:\d{1,2}:[0-5]\d(?![\d:])|\d+ [1-9]\d*/[1-9]\d*(?![\d/])"
+    r"|(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+(?![\w.]))?"
+    r"(?:/\d+)?%?)"
 )
+# A number that is an argument of a command (\frac{63}{400}, \sqrt{2}, \sqrt[3]{8}) or one side
+# of a ratio or time (3:4) is a fragment of that expression.
+_ARGUMENT_BEFORE = re.compile(
+    r"(?:\\(?:[dtc]?frac|d?binom|sqrt|overline)|[}\]])\s*\{\s*$|\\sqrt\s*\[\s*$|\d\s*:\s*$"
+)
+_RATIO_AFTER = re.compile(r"\s*:\s*\d")
+#: Words that change the value of the number before them (``5 million``, ``3 factorial``).
+VALUE_WORDS = (
+    "squared", "cubed", "factorial", "inverse", "hundred", "thousand", "million", "billion",
+    "trillion", "dozen", "halves", "thirds", "quarters", "fourths", "fifths", "sixths", "eighths",
+    "tenths", "hundredths", "thousandths",
+)
+_VALUE_WORD_AFTER = re.compile(rf"\s*(?:{'|'.join(VALUE_WORDS)})\b", re.IGNORECASE)
 _LETTERS_THEN_DIGIT = re.compile(r"[A-Za-z]+\d")
 _POWER_AFTER = re.compile(r"\s*[\^_]")
 _POWER_BEFORE = re.compile(r"[\^_]\s*\{?\s*$")
@@ -36,9 +56,10 @@ _OPERATOR_AFTER = re.compile(rf"\s*{_OPERATOR}")
 _OPERATOR_BEFORE = re.compile(rf"{_OPERATOR}\s*$")
 _MARKER = re.compile(
     r"final\s+answer(?:\s+is)?\s*[:：]?|(?:the\s+)?answer\s+is\s*[:：]?|\banswer\s*[:：]"
-    r"|答案(?:是|为)?\s*[:：]?",
+    rf"|{_CHINESE_MARKER}",
     re.IGNORECASE,
 )
+_AFTER_MARKER = re.compile(r"[\s*:：]*")  # "**Final Answer**:\n" - bold and colons
 _QUOTES = re.compile(r"^(?:\\?[\"'“”])+|(?:\\?[\"'“”])+$")  # "…", \"…\" around an answer
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|。|\n")
 _COPULA = re.compile(r"\b(?:is|are|equals|be)\b")
@@ -235,8 +256,22 @@ def standalone_numbers(text: str) -> list[re.Match[str]]:
             text, max(0, match.start() - 8), match.start()
         ):
             continue  # 3 + 4: an operand alone is a fragment of an expression
+        if _is_fragment(text, match):
+            continue
         found.append(match)
     return found
+
+
+def _is_fragment(text: str, match: re.Match[str]) -> bool:
+    r"""Whether a number is an argument of a command (``400`` in ``\frac{63}{400}``), one side
+    of a ratio (``3:4``) or changed by the word after it (``5 million``): never a number of its
+    own."""
+    before = text[max(0, match.start() - 24) : match.start()]
+    return bool(
+        _ARGUMENT_BEFORE.search(before)
+        or _RATIO_AFTER.match(text, match.end())
+        or _VALUE_WORD_AFTER.match(text, match.end())
+    )
 
 
 def is_expression(text: str) -> bool:
@@ -312,9 +347,7 @@ def stated_sentence(text: str) -> tuple[str, int, bool] | None:
         pass
     if last is None:
         return None
-    start = last.end()
-    while start < len(text) and text[start].isspace():
-        start += 1
+    start = _AFTER_MARKER.match(text, last.end()).end()  # type: ignore[union-attr]
     sentence = _sentence(text, start, _Inside(math_spans(text)))
     return sentence, last.start(), "final" in last.group(0).lower()
 
@@ -326,7 +359,7 @@ def answer_is(text: str) -> str | None:
     matches = list(_ANSWER_IS.finditer(text))
     if not matches:
         return None
-    answer = matches[-1].group(1).strip().rstrip(".").strip()
+    answer = matches[-1].group(1).strip().rstrip(".。").strip()
     return answer or None
 
 
@@ -389,9 +422,21 @@ def stated_answer(text: str) -> str | None:
         found = answer_in_sentence(stated[0])
         if found:
             return found
+    word = one_word(text)
+    if word:
+        return word
     if is_expression(text):  # whole, however long: the subject's size guard decides
         return text.strip().rstrip(".").strip()
     return last_expression(text)
+
+
+_ONE_WORD = re.compile(r"[\s*_\"'“”]*([A-Za-z]{1,20})[\s*_\"'“”.!]*")
+
+
+def one_word(text: str) -> str | None:
+    """A response that is one word (``odd``, ``**None**``, ``"even".``): that word."""
+    match = _ONE_WORD.fullmatch(text) if len(text) <= 40 else None
+    return match.group(1) if match else None
 
 
 def last_math(text: str) -> str | None:
