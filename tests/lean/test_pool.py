@@ -28,7 +28,8 @@ OK = "  subst h\n  rfl"
 @pytest.fixture
 def lean_env(tmp_path: Path, fake_log: Path, register_plugin, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
     """The lean plugin registered and its settings in the environment the workers inherit."""
-    if not plugins.pm.is_registered(sciglm_lean):  # already loaded from its entry point?
+    plugins.load_plugins()  # entry points first: registering before them would hide "lean"
+    if not plugins.pm.is_registered(sciglm_lean):  # not installed by entry point here?
         register_plugin(sciglm_lean, "lean")
     monkeypatch.setenv("SCIGLM_LEAN_REPL", f"{sys.executable} {FAKE_REPL} --log {fake_log}")
     monkeypatch.setenv("SCIGLM_LEAN_PROJECT", str(tmp_path))
