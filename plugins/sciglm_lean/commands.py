@@ -145,6 +145,8 @@ def diagnose() -> list[dict[str, Any]]:
     from sciglm_lean.config import LeanConfig, find_lake, resolve_launch
     from sciglm_lean.project import (
         COMPARATOR_REV,
+        DATA_TOOLCHAIN,
+        LEAN4EXPORT_TAG,
         LEAN_TOOLCHAIN,
         MATHLIB_TAG,
         REPL_TAG,
@@ -176,7 +178,18 @@ def diagnose() -> list[dict[str, Any]]:
         lake is not None,
         f"{lake} {version}" if lake else "not on PATH; install elan",
     )
-    row("pinned versions", None, f"{LEAN_TOOLCHAIN}, Mathlib {MATHLIB_TAG}, REPL {REPL_TAG}")
+    row(
+        "pinned versions",
+        None,
+        f"{LEAN_TOOLCHAIN}, Mathlib {MATHLIB_TAG}, REPL {REPL_TAG}, lean4export "
+        f"{LEAN4EXPORT_TAG}, comparator {COMPARATOR_REV[:7]}",
+    )
+    row(
+        "records written for",
+        None,
+        f"miniF2F-lean4 headers and statements: {DATA_TOOLCHAIN} and its Mathlib; checked here "
+        f"on {LEAN_TOOLCHAIN} (a statement Lean rejects is null, never false; docs/lean.md)",
+    )
     row("project", (project / "lakefile.lean").is_file(), str(project))
     toolchain = project / "lean-toolchain"
     pinned = toolchain.is_file() and toolchain.read_text().strip() == LEAN_TOOLCHAIN

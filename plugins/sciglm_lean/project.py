@@ -12,33 +12,55 @@ import os
 import re
 from pathlib import Path
 
-#: The miniF2F-lean4 data (yangky11/miniF2F-lean4) uses this toolchain and Mathlib tag.
-LEAN_TOOLCHAIN = "leanprover/lean4:v4.24.0"
-MATHLIB_TAG = "v4.24.0"
-MATHLIB_REV = "f897ebcf72cd16f89ab4577d0c826cd14afaafc7"  # the commit of tag v4.24.0
+#: The Lean release the whole stack is pinned to: the one release on which comparator itself
+#: (at 1cfc5d8, toolchain v4.30.0) pinned the lean4export tagged for it (a3e35a5, its
+#: lake-manifest.json), so comparator, lean4export, Mathlib and the REPL are known to agree
+#: there; see docs/lean.md "The trusted checker's pins" for the evidence.
+LEAN_TOOLCHAIN = "leanprover/lean4:v4.30.0"
+MATHLIB_TAG = "v4.30.0"
+#: The commit of Mathlib's tag v4.30.0 (the REPL's test/Mathlib/lake-manifest.json at its tag
+#: v4.30.0 resolves ``rev = "v4.30.0"`` to it).
+MATHLIB_REV = "c5ea00351c28e24afc9f0f84379aa41082b1188f"
 #: leanprover-community/repl tags one commit per Lean release with the release's name.
-REPL_TAG = "v4.24.0"
+REPL_TAG = "v4.30.0"
+REPL_REV = "dde7dd4397951755f1f6c2b4b3a83a26911d63ad"  # the commit of tag v4.30.0
 HEADER_MODULE = "SciglmLean.Header"
+#: The toolchain and Mathlib the miniF2F-lean4 records (yangky11/miniF2F-lean4) were written
+#: for; this project checks them on LEAN_TOOLCHAIN (docs/lean.md "Pinned versions").
+DATA_TOOLCHAIN = "leanprover/lean4:v4.24.0"
+DATA_MATHLIB_REV = "f897ebcf72cd16f89ab4577d0c826cd14afaafc7"  # Mathlib tag v4.24.0
 #: leanprover/comparator, the trusted checker, built as its own Lake project (own toolchain)
 #: beside the checker project. Pinned at the first commit with all four soundness fixes (axioms
 #: in opaque values a4f6968, kernel primitives b2e9090, Char.ofNat 8c0e44e, quot constants
 #: 41a0907); see docs/lean.md "The trusted checker's pins" for the evidence.
 COMPARATOR_URL = "https://github.com/leanprover/comparator"
 COMPARATOR_REV = "41a09078c793d9d46cdc867a71593bbfe680006e"  # toolchain v4.34.0-rc1
-#: The oldest Lean whose environments that comparator can check: it exports and compares the
-#: kernel primitive ``String.ofList`` (Main.lean, ``primitiveTargets``), which lean4export writes
-#: from v4.26.0 on (v4.24.0 writes ``String.mk``, v4.25.0 ``String.ofByteArray``).
-COMPARATOR_MIN_LEAN = (4, 26, 0)
-#: lean4export (comparator calls it to export both modules) must match the project's Lean; its
-#: NDJSON format 3.1.0 is the one comparator's parser (lean4export's Export/Parse.lean) reads.
+#: The kernel primitives that comparator exports from both modules and compares
+#: (``primitiveTargets``, Main.lean lines 228-253 at 41a0907); lean4export aborts when one is
+#: missing from the environment, so the project's Lean must define every one of them.
+COMPARATOR_PRIMITIVES = (
+    "Nat.add", "Nat.sub", "Nat.mul", "Nat.pow", "Nat.gcd", "Nat.div", "Nat.mod", "Nat.beq",
+    "Nat.ble", "Nat.land", "Nat.lor", "Nat.xor", "Nat.shiftLeft", "Nat.shiftRight",
+    "String.ofList", "Char.ofNat", "List", "eagerReduce",
+)
+#: The kernel's string primitive by the Lean release that introduced it, as lean4export's
+#: Export.lean (line 223 at each tag) names it: ``String.mk`` up to v4.24, ``String.ofByteArray``
+#: in v4.25, ``String.ofList`` from v4.26 on.
+STRING_PRIMITIVES = (((4, 26, 0), "String.ofList"), ((4, 25, 0), "String.ofByteArray"),
+                     ((0, 0, 0), "String.mk"))
+#: lean4export (comparator calls it to export both modules) must match the project's Lean: the
+#: commit of its tag for LEAN_TOOLCHAIN. It writes NDJSON format 3.1.0, the one comparator's
+#: parser (lean4export's Export/Parse.lean) reads.
 LEAN4EXPORT_URL = "https://github.com/leanprover/lean4export"
-LEAN4EXPORT_REV = "f7f95b22c1bff79cfbec7f32c13ced73a1b4fdcd"  # tag v4.24.0
+LEAN4EXPORT_TAG = "v4.30.0"
+LEAN4EXPORT_REV = "a3e35a584f59b390667db7269cd37fca8575e4bf"  # the commit of tag v4.30.0
 
 LAKEFILE = f"""import Lake
 open Lake DSL
 
 -- sciglm's Lean checker project (generated from plugins/sciglm_lean/project.py; keep in step).
 -- Lean {LEAN_TOOLCHAIN.split(":")[1]}, Mathlib {MATHLIB_TAG}, leanprover-community/repl {REPL_TAG}.
+-- miniF2F-lean4 statements were written for {DATA_TOOLCHAIN.split(":")[1]} (docs/lean.md).
 
 package sciglm_lean_env where
   srcDir := "lean_env"
@@ -47,7 +69,7 @@ require mathlib from git
   "https://github.com/leanprover-community/mathlib4" @ "{MATHLIB_REV}"
 
 require REPL from git
-  "https://github.com/leanprover-community/repl" @ "{REPL_TAG}"
+  "https://github.com/leanprover-community/repl" @ "{REPL_REV}"
 
 @[default_target]
 lean_lib SciglmLean where
@@ -121,16 +143,22 @@ def lean_version(toolchain: str = LEAN_TOOLCHAIN) -> tuple[int, int, int] | None
     return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
+def string_primitive(version: tuple[int, int, int]) -> str:
+    """The kernel's string primitive in Lean ``version`` (``String.ofList`` from v4.26.0 on)."""
+    return next(name for since, name in STRING_PRIMITIVES if version >= since)
+
+
 def comparator_supports(toolchain: str = LEAN_TOOLCHAIN) -> str | None:
     """None when the pinned comparator can check this toolchain's proofs, else why not."""
     version = lean_version(toolchain)
-    if version is not None and version >= COMPARATOR_MIN_LEAN:
+    primitive = string_primitive(version) if version else None
+    if primitive in COMPARATOR_PRIMITIVES:
         return None
-    need = ".".join(map(str, COMPARATOR_MIN_LEAN))
     return (
-        f"comparator {COMPARATOR_REV[:7]} (the first with its four soundness fixes) checks "
-        f"Lean >= v{need} only (it compares the kernel primitive String.ofList); this project "
-        f"pins {toolchain.strip()}, so no proof can be confirmed (see docs/lean.md)"
+        f"comparator {COMPARATOR_REV[:7]} (the first with its four soundness fixes) compares "
+        f"the kernel primitive String.ofList, which {toolchain.strip()} lacks "
+        f"({primitive or 'not a Lean release'}), so no proof can be confirmed; sciglm pins "
+        f"{LEAN_TOOLCHAIN} (rewrite the project's files, rerun `sciglm lean setup`; docs/lean.md)"
     )
 
 

@@ -190,8 +190,9 @@ class ReplSession:
 
     Each answer is bound to its command: the REPL numbers the environments of the commands
     that record one (``cmd``, ``path``, ``unpickleEnvFrom``) 0, 1, 2 … in the order it runs them
-    (``recordCommandSnapshot`` in REPL/Main.lean at v4.24.0), so an answer whose ``env`` is not
-    the next number belongs to another command (a stray or forged answer): :class:`ReplCrashed`,
+    (``recordCommandSnapshot``, REPL/Main.lean lines 86-89, alike at tags v4.24.0 and v4.30.0),
+    so an answer whose ``env`` is not the next number belongs to another command (a stray or
+    forged answer): :class:`ReplCrashed`,
     and the process is not trusted further. (Checked against every recorded transcript.)
     """
 

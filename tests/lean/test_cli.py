@@ -139,21 +139,38 @@ def test_doctor_reports_missing_toolchain(tmp_path: Path) -> None:
     assert rows["true verdicts"]["detail"].startswith("impossible here: no comparator built")
 
 
-def test_doctor_says_what_a_true_requires_and_why_it_is_impossible_here(tmp_path: Path) -> None:
+def _doctor_rows(project_dir: Path, toolchain: str) -> dict[str, dict]:
+    """``sciglm lean doctor --json`` on a project with built stand-in trusted binaries."""
     for binary in (
-        project.comparator_dir(tmp_path) / ".lake/build/bin/comparator",
-        project.lean4export_dir(tmp_path) / ".lake/build/bin/lean4export",
+        project.comparator_dir(project_dir) / ".lake/build/bin/comparator",
+        project.lean4export_dir(project_dir) / ".lake/build/bin/lean4export",
     ):
-        binary.parent.mkdir(parents=True)
+        binary.parent.mkdir(parents=True, exist_ok=True)
         binary.write_text("#!/bin/sh\n")
         binary.chmod(0o755)
-    (tmp_path / "lean-toolchain").write_text(project.LEAN_TOOLCHAIN + "\n")
-    env = {"SCIGLM_LEAN_PROJECT": str(tmp_path), "PATH": os.path.dirname(sys.executable)}
-    rows = {r["check"]: r for r in json.loads(run(["lean", "doctor", "--json"], env).stdout)}
+    (project_dir / "lean-toolchain").write_text(toolchain + "\n")
+    env = {"SCIGLM_LEAN_PROJECT": str(project_dir), "PATH": os.path.dirname(sys.executable)}
+    return {r["check"]: r for r in json.loads(run(["lean", "doctor", "--json"], env).stdout)}
+
+
+def test_doctor_says_the_pinned_toolchain_is_one_comparator_supports(tmp_path: Path) -> None:
+    rows = _doctor_rows(tmp_path, project.LEAN_TOOLCHAIN)
     assert "comparator" in rows["a true requires"]["detail"]
     assert "nested sandbox" in rows["a true requires"]["detail"]
+    assert rows["comparator supports the toolchain"] == {
+        "check": "comparator supports the toolchain", "state": "ok", "detail": "yes"}
+    assert "String.ofList" not in rows["true verdicts"]["detail"]  # the next gap is named
+    assert "no record of the trusted binaries" in rows["true verdicts"]["detail"]
+    written_for = rows["records written for"]["detail"]
+    assert project.DATA_TOOLCHAIN in written_for and project.LEAN_TOOLCHAIN in written_for
+    assert project.LEAN4EXPORT_TAG in rows["pinned versions"]["detail"]
+
+
+def test_doctor_says_why_no_true_on_an_older_toolchain(tmp_path: Path) -> None:
+    rows = _doctor_rows(tmp_path, "leanprover/lean4:v4.24.0")
     assert rows["comparator supports the toolchain"]["state"] == "missing"
-    assert "String.ofList" in rows["true verdicts"]["detail"]
+    assert rows["lean-toolchain"]["state"] == "missing"
+    assert "String.mk" in rows["true verdicts"]["detail"]
     assert rows["true verdicts"]["state"] == "missing"
 
 
@@ -225,7 +242,7 @@ def test_setup_stops_at_the_failing_step_with_one_error_line(tmp_path: Path) -> 
 def test_root_project_files_match_the_pins() -> None:
     for relative, text in project.project_files().items():
         assert (REPO / relative).read_text(encoding="utf-8") == text, relative
-    assert "v4.24.0" in (REPO / "lean-toolchain").read_text()
+    assert (REPO / "lean-toolchain").read_text() == project.LEAN_TOOLCHAIN + "\n"
 
 
 def verify_with_real_lean(tmp_path: Path) -> list[dict]:

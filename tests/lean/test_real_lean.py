@@ -6,6 +6,8 @@ test_cheats.py; this file repeats what only real Lean can confirm.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sciglm_lean.checker import LeanChecker
 
@@ -49,6 +51,23 @@ def test_a_universe_polymorphic_statement_is_accepted_only_as_asked(checker: Lea
 def test_an_error_comes_with_goals(checker: LeanChecker) -> None:
     verdict = checker.check(STATEMENT, "  linarith")
     assert verdict.correct is False and verdict.details.get("goals"), verdict
+
+
+def test_every_minif2f_statement_elaborates_on_the_pinned_mathlib(
+    checker: LeanChecker, shared_data: Path
+) -> None:
+    """The records were written for Lean/Mathlib v4.24.0 and are checked on the pinned v4.30.0
+    (docs/lean.md "Pinned versions"): a renamed or removed name would make a statement `null`
+    ("does not elaborate"); an unfinished proof must instead be `false` for every record."""
+    from sciglm_lean.loaders import load_minif2f
+
+    stale = []
+    for question in load_minif2f(shared_data / "minif2f-lean4" / "minif2f.jsonl"):
+        meta = question.meta
+        verdict = checker.check(meta["statement"], "  skip", meta["header"])
+        if verdict.correct is not False:
+            stale.append((question.id, verdict.reason))
+    assert not stale, stale
 
 
 #: Known-bad Solutions for the trusted checker itself, past the screen (issue 22): axioms in an

@@ -284,11 +284,19 @@ def test_trusted_binaries_are_checked_against_their_recorded_sha256(tmp_path: Pa
 
 def test_the_pinned_comparator_refuses_a_toolchain_it_cannot_check(tmp_path: Path) -> None:
     """comparator 41a0907 compares String.ofList, a kernel primitive from Lean v4.26.0 on."""
-    from sciglm_lean.project import COMPARATOR_REV, comparator_supports
+    from sciglm_lean.project import COMPARATOR_REV, LEAN_TOOLCHAIN, comparator_supports
 
     _built(tmp_path, "leanprover/lean4:v4.24.0")
     problem = TrustedChecker(tmp_path).problem() or ""
-    assert "String.ofList" in problem and "v4.24.0" in problem
+    assert "String.ofList" in problem and "v4.24.0" in problem and "String.mk" in problem
     assert COMPARATOR_REV.startswith("41a0907")
     assert comparator_supports("leanprover/lean4:v4.26.0") is None
     assert comparator_supports("leanprover/lean4:v4.25.0") is not None
+    assert comparator_supports(LEAN_TOOLCHAIN) is None
+
+
+def test_on_the_pinned_toolchain_the_trusted_path_goes_on_to_the_binaries(tmp_path: Path) -> None:
+    from sciglm_lean.project import LEAN_TOOLCHAIN
+
+    _built(tmp_path, LEAN_TOOLCHAIN)
+    assert "no record of the trusted binaries" in (TrustedChecker(tmp_path).problem() or "")
