@@ -242,8 +242,10 @@ def fetch_url(source: DataSource, url: str, timeout: float = 60.0) -> Path:
 def read_json_records(path: Path, where: str | None = None) -> list[Row]:
     """Records of a ``.json``/``.jsonl`` file that is a JSON array, JSON lines, or an object
     with an ``example`` list (GAOKAO-Bench; its ``keywords`` go into each record)."""
+    from sciglm.io.text import read_text
+
     where = where or str(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:

@@ -21,7 +21,7 @@ from sciglm.eval.protocols import check_prompt_format, get_protocol
 from sciglm.eval.scores import BenchmarkScore, Report, score
 from sciglm.eval.store import RunFolder
 from sciglm.generation.base import ChatModel, GenParams
-from sciglm.io.jsonl import JsonlAppender
+from sciglm.io.jsonl import JsonlAppender, drop_errors
 from sciglm.records import Question, Verdict, VerdictStatus, VerifyItem
 from sciglm.verify.pool import VerifierPool
 
@@ -41,6 +41,8 @@ class EvalOptions:
     chunk: int = 8
     workers: int | None = None
     overwrite: bool = False
+    #: Ask again for items whose request failed in an earlier run of the folder.
+    retry_errors: bool = False
     #: A paper table to print beside the scores (:data:`sciglm.eval.paper.TABLES`).
     compare: str | None = None
 
@@ -88,9 +90,12 @@ def run_eval(
     resumed = folder.start(config, options.overwrite)
     timing = {"generated": 0, "generate_seconds": 0.0}
     scores: list[BenchmarkScore] = []
+    retried = 0
     bar_factory = progress or _NoProgress
     with VerifierPool(options.workers or 2) as pool:
         for bench, selected, exemplars in plans:
+            if options.retry_errors:
+                retried += drop_errors(folder.predictions_path(bench.name))
             done = folder.done(bench.name)
             todo = [q for q in selected if q.id not in done]
             with bar_factory(f"eval {bench.name}", len(selected)) as bar, folder.appender(
@@ -103,7 +108,8 @@ def run_eval(
             scores.append(score(bench.name, bench.title, records))
     keys = ("protocol", "prompt_format", "shots", "max_tokens", "temperature", "limit")
     settings = {k: config[k] for k in keys}
-    report = Report(str(config["model"]), scores, settings, paper=table, resumed=resumed)
+    report = Report(str(config["model"]), scores, settings, paper=table, resumed=resumed,
+                    retried=retried)
     _write_results(folder, report, timing)
     return report
 
@@ -178,13 +184,21 @@ def _run_benchmark(
             errors = list(getattr(model, "errors", None) or [""] * len(chunk))
             previous = len(unwritten)
             for question, response, error in zip(chunk, responses, errors, strict=True):
-                future = pool.submit(_verify_item(bench, question, response, options.protocol))
+                future = (_not_judged(error) if error else
+                          pool.submit(_verify_item(bench, question, response, options.protocol)))
                 unwritten.append(_Pending(question, response, error, future))
             _write(bench, unwritten, previous, sink, bar)  # the previous chunk, judged meanwhile
         _write(bench, unwritten, len(unwritten), sink, bar)
     except BaseException:
         _save_judged(bench, unwritten, sink)
         raise
+
+
+def _not_judged(error: str) -> Future[Verdict]:
+    """The verdict of an item whose request failed: no answer, so nothing is judged."""
+    future: Future[Verdict] = Future()
+    future.set_result(Verdict(None, None, f"not judged: {error}", status=VerdictStatus.NOT_RUN))
+    return future
 
 
 def _verify_item(

@@ -53,6 +53,15 @@ class EndpointModel:
         #: Why each of the last ``generate`` call's empty replies is empty ("" where none failed).
         self.errors: list[str] = []
 
+    def check_model(self) -> None:
+        """Stop before any work when the server lists its models and ``model`` is not one."""
+        from sciglm.endpoint.served import choose_model
+
+        try:
+            self._run(choose_model(self.client, self.model))
+        except EndpointError as exc:
+            raise self._fail(exc) from exc
+
     def _options(self, params: GenParams) -> dict[str, Any]:
         options: dict[str, Any] = {"max_tokens": params.max_tokens,
                                    "temperature": params.temperature}
