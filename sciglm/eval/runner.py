@@ -20,7 +20,7 @@ from sciglm.eval.prompts import build_prompt
 from sciglm.eval.protocols import check_prompt_format, get_protocol
 from sciglm.eval.scores import BenchmarkScore, Report, score
 from sciglm.eval.store import RunFolder
-from sciglm.generation.base import ChatModel, GenParams
+from sciglm.generation.base import ChatModel, GenParams, truncated_flags
 from sciglm.io.jsonl import JsonlAppender, drop_errors
 from sciglm.records import Question, Verdict, VerdictStatus, VerifyItem
 from sciglm.verify.pool import VerifierPool
@@ -53,6 +53,7 @@ class _Pending:
     response: str
     error: str
     future: Future[Verdict]
+    truncated: bool = False  # the token limit cut the reply off
 
 
 def run_eval(
@@ -76,6 +77,9 @@ def run_eval(
     table = get_table(options.compare) if options.compare else None
     folder = RunFolder(output)
     plans = [(bench, *_plan(bench, data_dir, options)) for bench in benchmarks]
+    check_model = getattr(model, "check_model", None)
+    if check_model is not None:  # an endpoint: is --model one it serves? (as annotate checks)
+        check_model()
     config = {
         "model": (model_id or {}).get("model", model.label),
         "base_url": (model_id or {}).get("base_url"),
@@ -182,11 +186,13 @@ def _run_benchmark(
             timing["generate_seconds"] += time.perf_counter() - began
             timing["generated"] += len(chunk)
             errors = list(getattr(model, "errors", None) or [""] * len(chunk))
+            cuts = truncated_flags(model, len(chunk))
             previous = len(unwritten)
-            for question, response, error in zip(chunk, responses, errors, strict=True):
+            for question, response, error, cut in zip(chunk, responses, errors, cuts,
+                                                      strict=True):
                 future = (_not_judged(error) if error else
                           pool.submit(_verify_item(bench, question, response, options.protocol)))
-                unwritten.append(_Pending(question, response, error, future))
+                unwritten.append(_Pending(question, response, error, future, cut))
             _write(bench, unwritten, previous, sink, bar)  # the previous chunk, judged meanwhile
         _write(bench, unwritten, len(unwritten), sink, bar)
     except BaseException:
@@ -236,6 +242,8 @@ def _record(bench: bm.Benchmark, item: _Pending, verdict: Verdict) -> dict[str, 
         record["details"] = verdict.details
     if item.error:
         record["error"] = item.error
+    if item.truncated:
+        record["truncated"] = True  # cut off by --max-tokens: the answer may be missing
     return record
 
 

@@ -28,13 +28,7 @@ def load_model(
         from sciglm.generation.endpoint import EndpointModel
 
         key = api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
-        endpoint = EndpointModel(base_url, model, key, concurrency=concurrency)
-        try:
-            endpoint.check_model()  # as annotate does: a wrong name is one error, up front
-        except BaseException:
-            endpoint.close()
-            raise
-        return endpoint
+        return EndpointModel(base_url, model, key, concurrency=concurrency)
     from sciglm.catalog.models import EMBEDDED_NAMES
     from sciglm.models.layout import read_model_type
     from sciglm.models.resolve import resolve_model

@@ -218,3 +218,13 @@ def test_questions_writes_a_file_annotate_reads(tmp_path: Path) -> None:
     assert the_error(sciglm("questions", "--source", str(source), "--subject", "math", "-o",
                             str(tmp_path / "new" / "q.jsonl"), "--limit", "0")).endswith(
         "no questions loaded; " + str(tmp_path / "new" / "q.jsonl") + " is empty")
+
+
+def test_offline_data_pull_does_not_say_to_run_itself(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("SCIGLM_HUB_DIR", "SCIGLM_DATA")}
+    env |= {"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path)}
+    done = subprocess.run([*SCIGLM, "data", "pull", "gsm8k"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    line = the_error(done)
+    assert "run 'sciglm data pull gsm8k' where" not in line
+    assert "offline mode is on" in line and "'sciglm data pull gsm8k --to DIR', copy DIR" in line
