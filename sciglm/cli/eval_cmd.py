@@ -13,6 +13,7 @@ from sciglm.config import click_options, from_values
 from sciglm.errors import SciglmError
 from sciglm.eval.config import EvalConfig
 from sciglm.generation.base import GenParams
+from sciglm.io.paths import check_output
 
 if TYPE_CHECKING:
     from sciglm.eval.scores import Report
@@ -68,6 +69,7 @@ def eval_cmd(**values: Any) -> None:
         resolve(bench, data_dir)
     params = GenParams(max_tokens=config.max_tokens, temperature=config.temperature)
     output = Path(config.output) if config.output else _default_output(model_name, base_url)
+    check_output(output, "dir")  # before the model loads
     # Items generated per step: one local batch (judged while the next one generates), or
     # enough requests to keep an endpoint busy.
     chunk = concurrency * 4 if base_url else batch_size

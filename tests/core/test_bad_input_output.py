@@ -228,3 +228,19 @@ def test_offline_data_pull_does_not_say_to_run_itself(tmp_path: Path) -> None:
     line = the_error(done)
     assert "run 'sciglm data pull gsm8k' where" not in line
     assert "offline mode is on" in line and "'sciglm data pull gsm8k --to DIR', copy DIR" in line
+
+
+def test_eval_classifier_and_render_refuse_bad_outputs_before_work(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    questions = jsonl(tmp_path / "q.jsonl", [{"question": "1+1?", "reference": "2"}])
+    runs = [
+        ["eval", "--benchmark", f"mine={questions}:math", "--base-url", "http://127.0.0.1:9/v1",
+         "--model", "x", "-o", str(taken)],
+        ["classifier", "data", str(questions), "-o", f"{taken}/labels.jsonl"],
+        ["classifier", "train", "--data", str(questions), "-o", str(taken)],
+        ["render", "--data", str(questions), "--model", "embedded", "-o", f"{taken}/x.jsonl"],
+    ]
+    for args in runs:  # refused before reading the data or reaching the endpoint
+        line = the_error(sciglm(*args))
+        assert str(taken) in line and "is a file" in line, (args, line)
