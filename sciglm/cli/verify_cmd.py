@@ -21,6 +21,7 @@ from sciglm.config import click_options, from_values
 from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import dumps, iter_jsonl
 from sciglm.io.paths import check_output
+from sciglm.io.text import display_name
 from sciglm.records import VerifyItem
 from sciglm.verify.config import VerifyConfig
 from sciglm.verify.pool import VerifierPool
@@ -122,7 +123,7 @@ def verify(input_path: str, **values: object) -> None:
         if not items:
             skipped = f" ({summary.invalid_lines} invalid line(s) skipped)" \
                 if summary.invalid_lines else ""
-            raise InputError(f"no records to verify{skipped}", input_path)
+            raise InputError(f"no records to verify{skipped}", display_name(input_path))
         if pool is None:
             pool = VerifierPool(min(workers, max(1, len(items))), config.timeout,
                                 config.memory_mb, warm=False, fork_first=True)
