@@ -112,6 +112,7 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
                     run_annotation(questions, store, run_config, _progress)
                 )
                 stats = client.stats
+        usable = sum(1 for b in store.done.values() if b.get("stage") != "failed")
     summary.invalid_lines = summary_invalid
     _report(summary, stats, config, questions_path)
     if summary.errors or summary.stopped_reason or summary.not_started:
@@ -120,7 +121,7 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
         say(f"Error: {why}; {summary.not_started} not started. Run again to resume; "
             "add --retry-errors to redo the failed ones.", "red")
         ctx.exit(1)
-    if summary.done and summary.count("failed") == summary.done:
+    if summary.done and not usable:  # every record of the output failed: filter keeps nothing
         say(f"Error: none of the {summary.done} question(s) got a solution the verifier accepts "
             f"(all failed); {output} has nothing for 'sciglm filter' to keep", "red")
         ctx.exit(1)

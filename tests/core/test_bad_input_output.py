@@ -199,6 +199,22 @@ def test_annotate_with_every_question_failed_is_not_a_success(tmp_path: Path) ->
     assert out.read_text().count("\n") == 3  # the failed records are kept
 
 
+def test_annotate_with_some_questions_annotated_succeeds(tmp_path: Path) -> None:
+    questions = jsonl(tmp_path / "q.jsonl", [{"id": f"q{i}", "subject": "math",
+                                              "question": f"{i}+1?", "reference": str(i + 1)}
+                                             for i in range(2)])
+    out = tmp_path / "annotated.jsonl"
+
+    def only_the_first(request: dict[str, object], n: int) -> object:
+        return ok("The answer is \\boxed{1}.")  # right for q0 (0+1) only
+
+    with LoopbackServer(only_the_first) as server:
+        result = sciglm("annotate", str(questions), "-o", str(out), "--base-url",
+                        server.base_url, "--max-reflections", "0")
+    assert result.returncode == 0, result.stderr
+    assert "1 annotated, 1 failed" in result.stderr
+
+
 # -- also: stdin and questions -o -------------------------------------------------------------
 def test_verify_reads_standard_input() -> None:
     stdin = (json.dumps(answer(1)) + "\n" + json.dumps(answer(2) | {"response": "3"}) + "\n")
