@@ -85,7 +85,8 @@ def eval_cmd(**values: Any) -> None:
     model_id = {"model": model_name or "embedded", "base_url": base_url}
     try:
         report = run_eval(model, benches, output, data_dir, options, model_id,
-                          progress=progress_bar)
+                          progress=progress_bar, warn=lambda line: console.print(
+                              f"warning: {line}", style="yellow", markup=False))
     finally:
         model.close()
     if report.resumed:

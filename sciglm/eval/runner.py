@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sciglm import __version__
+from sciglm import __version__, registry
 from sciglm.eval import benchmarks as bm
 from sciglm.eval.prompts import build_prompt
 from sciglm.eval.protocols import check_prompt_format, get_protocol
@@ -64,11 +65,13 @@ def run_eval(
     options: EvalOptions,
     model_id: dict[str, Any] | None = None,
     progress: Any = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Report:
     """Evaluate ``model`` on ``benchmarks``; results and predictions go under ``output``.
 
     ``progress(label, total)`` returns a context manager with ``advance(n=1)`` (a progress
-    bar); by default nothing is shown.
+    bar); by default nothing is shown. ``warn`` is told, before anything is generated, of
+    each subject whose answers cannot be judged here (:meth:`Subject.cannot_judge`).
     """
     from sciglm.eval.paper import get_table
 
@@ -77,6 +80,7 @@ def run_eval(
     table = get_table(options.compare) if options.compare else None
     folder = RunFolder(output)
     plans = [(bench, *_plan(bench, data_dir, options)) for bench in benchmarks]
+    _warn_unjudgeable(plans, warn)
     check_model = getattr(model, "check_model", None)
     if check_model is not None:  # an endpoint: is --model one it serves? (as annotate checks)
         check_model()
@@ -116,6 +120,17 @@ def run_eval(
                     retried=retried)
     _write_results(folder, report, timing)
     return report
+
+
+def _warn_unjudgeable(plans: list[Any], warn: Callable[[str], None] | None) -> None:
+    """Say before generation (not in the table after it) which subjects cannot be judged."""
+    if warn is None:
+        return
+    subjects = sorted({q.subject for _, selected, _ in plans for q in selected})
+    for name in subjects:
+        reason = registry.get_subject(name).cannot_judge()
+        if reason:
+            warn(f"{name}: {reason}; every {name} verdict of this run will be null")
 
 
 class _NoProgress:
