@@ -32,6 +32,12 @@ class Subject:
     def warmup(self) -> None:
         """Prepare expensive state (parsers, unit registries) once per worker process."""
 
+    def cannot_judge(self) -> str | None:
+        """Why no answer of this subject can be judged on this machine (a missing tool: every
+        verdict would be ``null``), or ``None``. Asked once, before a run generates anything,
+        so the user hears it first; keep it cheap."""
+        return None
+
     # -- answers -------------------------------------------------------------------------
     def extract_answer(self, response: str, item: VerifyItem | None = None) -> str | None:
         """The final answer stated in ``response``, or ``None`` where there is none."""

@@ -23,6 +23,7 @@ from sciglm.annotate.store import OutputStore, brief
 from sciglm.annotate.summary import AnnotateSummary
 from sciglm.endpoint.cache import ResponseCache
 from sciglm.endpoint.client import EndpointClient, EndpointError, RetryPolicy
+from sciglm.endpoint.served import choose_model
 from sciglm.errors import SciglmError
 from sciglm.records import Question, VerifyItem
 from sciglm.subject import Subject
@@ -162,26 +163,6 @@ def make_client(config: AnnotateConfig) -> EndpointClient:
         return BatchClient(config.base_url, config.api_key, state_path=state,
                            poll_seconds=config.batch_poll, **common)
     return EndpointClient(config.base_url, config.api_key, **common)
-
-
-async def choose_model(client: EndpointClient, model: str | None) -> str:
-    """Check the server answers (before any work) and that it serves ``model``."""
-    served = await client.served_models()
-    if served is None:
-        if not model:
-            raise SciglmError(f"{client.base_url} lists no models: name one with --model")
-        return model
-    if not model:
-        if len(served) == 1:
-            return served[0]
-        shown = ", ".join(served[:10]) or "none"
-        raise SciglmError(
-            f"{client.base_url} serves several models: pick one with --model ({shown})"
-        )
-    if model not in served:
-        shown = ", ".join(served[:10]) + (" …" if len(served) > 10 else "")
-        raise SciglmError(f"model {model!r} is not served by {client.base_url} (served: {shown})")
-    return model
 
 
 async def _warm_up(pool: VerifierPool, questions: list[Question]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from sciglm.annotate import original
 from sciglm.annotate.judge import judge_prompt, judged_verdict
 from sciglm.endpoint.client import Completion, EndpointClient, EndpointError
+from sciglm.generation.base import cut_off
 from sciglm.records import Message, Question, Verdict, VerifyItem
 from sciglm.subject import Subject
 
@@ -133,6 +134,8 @@ class QuestionRun:
             "finish_reason": completion.finish_reason,
             "cached": completion.cached,
         }
+        if cut_off(completion.finish_reason):
+            step["truncated"] = True
         self.trajectory.append(step)
         text = completion.text if target is None else target(completion.text)
         if target is not None:
@@ -233,6 +236,10 @@ class QuestionRun:
             "usage": self.usage,
             "teacher": self.settings.teacher,
         }
+        if response is not None and self.trajectory:  # the kept response is the last step's
+            out["finish_reason"] = self.trajectory[-1].get("finish_reason")
+            if self.trajectory[-1].get("truncated"):
+                out["truncated"] = True
         if self.q.meta:
             out["meta"] = self.q.meta
         out.update(extra)

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sciglm.errors import InputError
-from sciglm.io.jsonl import JsonlAppender, iter_jsonl, repair_torn_tail, write_jsonl
+from sciglm.io.jsonl import JsonlAppender, drop_errors, iter_jsonl, repair_torn_tail
+
+__all__ = ["OutputStore", "brief", "drop_errors", "scan_done"]  # drop_errors: shared with eval
 
 SUMMARY_FIELDS = ("subject", "stage", "correct", "error")
 
@@ -33,23 +35,6 @@ def scan_done(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
             )
         done[str(record["id"])] = brief(record)
     return done
-
-
-def drop_errors(path: str | os.PathLike[str]) -> int:
-    """Rewrite the output without the records of questions that failed on a teacher error.
-
-    Used by ``--retry-errors``: those questions run again and get exactly one record each.
-    The rewrite is atomic (a temporary file renamed over the output).
-    """
-    path = Path(path)
-    if not path.exists():
-        return 0
-    repair_torn_tail(path)
-    records = [record for _, record in iter_jsonl(path)]
-    kept = [record for record in records if not record.get("error")]
-    if len(kept) < len(records):
-        write_jsonl(path, kept)
-    return len(records) - len(kept)
 
 
 class OutputStore:

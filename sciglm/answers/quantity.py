@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 MAX_TEXT = 2_000  # characters of an answer that are parsed; a longer one gives no quantity
@@ -76,14 +76,27 @@ def _is_plain_number(unit: Any) -> bool:
     return unit.dimensionless and str(unit) in ("dimensionless", "")
 
 
-@lru_cache(maxsize=1)
-def registry() -> Any:
-    """The shared pint unit registry (built once per process, ~0.2 s)."""
-    import pint
+_REGISTRY: Any | None = None
+_REGISTRY_LOCK = threading.Lock()
 
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    ureg.define("foot_pound = foot * force_pound = ft_lb")
-    return ureg
+
+def registry() -> Any:
+    """The one pint unit registry of this process (built once, ~0.2 s).
+
+    A lock makes it a true singleton: a cold verifier worker builds it from its warm-up thread
+    while a check may ask for it, and two registries give "Cannot operate with Unit and Unit of
+    different registries" (a verdict that changed from run to run).
+    """
+    global _REGISTRY
+    if _REGISTRY is None:
+        with _REGISTRY_LOCK:
+            if _REGISTRY is None:
+                import pint
+
+                ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+                ureg.define("foot_pound = foot * force_pound = ft_lb")
+                _REGISTRY = ureg
+    return _REGISTRY
 
 
 def clean_latex(text: str) -> str:

@@ -85,6 +85,9 @@ class ChatApp:
             _close(pieces)
         if interrupted:
             self.console.print("\\[stopped]", style="yellow")
+        elif getattr(self.model, "stream_truncated", False):
+            self.console.print(f"\\[cut off at max_tokens={self.session.params.max_tokens}: "
+                               "/params max_tokens=N for longer replies]", style="yellow")
         if view.text or not interrupted:
             self.session.add("assistant", view.text.strip())
         else:

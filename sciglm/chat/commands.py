@@ -23,7 +23,7 @@ class Reply:
 
 HELP = """Commands:
   /clear                  forget the conversation (system prompt and settings stay)
-  /save FILE              write the conversation to FILE (JSON)
+  /save FILE              write the conversation to FILE (JSON) in an existing folder
   /load FILE              continue a conversation saved with /save
   /system [TEXT|none]     show, set or remove the system prompt
   /params [NAME=VALUE …]  show or set temperature, top_p, max_tokens (temperature=0: greedy)

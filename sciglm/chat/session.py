@@ -57,9 +57,15 @@ class ChatSession:
         }
 
     def save(self, path: str | Path) -> Path:
-        """Write the session as JSON (atomically); returns the path written."""
+        """Write the session as JSON (atomically) to a file in an existing folder (no folder is
+        created: a typo must not leave a tree of folders behind); returns the path written."""
+        from sciglm.io.paths import check_output
+
         path = Path(path).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            raise InputError(f"no folder {path.parent}: /save writes a file into an existing "
+                             "folder (create it first)", str(path))
+        check_output(path)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
         tmp.replace(path)

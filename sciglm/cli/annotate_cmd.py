@@ -22,6 +22,7 @@ from sciglm.cli.common import console, print_json, print_table
 from sciglm.config import click_options, from_values
 from sciglm.endpoint.client import EndpointStats
 from sciglm.errors import InputError, SciglmError
+from sciglm.io.paths import check_output
 from sciglm.records import Question
 
 NO_KEY = "sk-no-key"  # local servers want no key, but the client needs a non-empty one
@@ -74,6 +75,7 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
     config = from_values(AnnotateConfig, values)
     output = config.output
     config.api_key = _api_key(config.api_key_env, _given(ctx, "api_key_env"))
+    check_output(output, inputs=(questions_path,))  # before any (possibly paid) teacher call
     if Path(output).exists() and Path(output).stat().st_size and not config.resume:
         raise SciglmError(f"{output} exists: resume it (default), or choose another --output")
     if config.batch and not config.base_url:
@@ -110,6 +112,7 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
                     run_annotation(questions, store, run_config, _progress)
                 )
                 stats = client.stats
+        usable = sum(1 for b in store.done.values() if b.get("stage") != "failed")
     summary.invalid_lines = summary_invalid
     _report(summary, stats, config, questions_path)
     if summary.errors or summary.stopped_reason or summary.not_started:
@@ -117,6 +120,10 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
         why = summary.stopped_reason or f"{errors} question(s) failed on teacher errors"
         say(f"Error: {why}; {summary.not_started} not started. Run again to resume; "
             "add --retry-errors to redo the failed ones.", "red")
+        ctx.exit(1)
+    if summary.done and not usable:  # every record of the output failed: filter keeps nothing
+        say(f"Error: none of the {summary.done} question(s) got a solution the verifier accepts "
+            f"(all failed); {output} has nothing for 'sciglm filter' to keep", "red")
         ctx.exit(1)
 
 
@@ -160,7 +167,8 @@ def _report(summary: AnnotateSummary, stats: EndpointStats | None, config: Annot
         return
     print_table(f"annotate {source}", COLUMNS, summary.rows())
     retries = ", ".join(f"{k} {v}" for k, v in sorted(stats.retries.items())) or "none"
-    line = (f"{summary.done} annotated, {summary.resumed} already done, "
+    failed = summary.count("failed")
+    line = (f"{summary.done - failed} annotated, {failed} failed, {summary.resumed} already done, "
             f"{summary.not_started} not started | requests {stats.requests} "
             f"(cache hits {stats.cache_hits}, retries: {retries}) | tokens "
             f"{stats.tokens_text()}")

@@ -98,9 +98,11 @@ def data(inputs: tuple[str, ...], **values: Any) -> None:
     from sciglm.data.annotated import iter_annotated
     from sciglm.errors import SciglmError
     from sciglm.io.jsonl import write_jsonl
+    from sciglm.io.paths import check_output
 
     config = from_values(ClassifierDataConfig, values)
     output, test_share = config.output, config.test_share
+    check_output(output, inputs=inputs)
     items = [item for path in inputs for item in iter_annotated(path)]
     rows, summary = build_labels(items, test_share, config.seed, config.judge_labels)
     if not rows:
@@ -148,9 +150,11 @@ def train(**values: Any) -> None:
     )
     from sciglm.classifier.data import check_disjoint, class_counts, load_labelled
     from sciglm.classifier.lm_train import is_main_process
+    from sciglm.io.paths import check_output
 
     config = from_values(ClassifierTrainConfig, values)
     kind, output, eval_path = config.kind, config.output, config.eval_path
+    check_output(output, "dir")  # before the data and a long training run
     params = config.classifier_params()
     everything = load_labelled(config.data_path)
     train_set = everything.select("train") if everything.has_splits else everything

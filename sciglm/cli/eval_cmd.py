@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +13,10 @@ from sciglm.config import click_options, from_values
 from sciglm.errors import SciglmError
 from sciglm.eval.config import EvalConfig
 from sciglm.generation.base import GenParams
+from sciglm.io.paths import check_output
+
+if TYPE_CHECKING:
+    from sciglm.eval.scores import Report
 
 
 def _default_output(model: str | None, base_url: str | None) -> Path:
@@ -65,12 +69,14 @@ def eval_cmd(**values: Any) -> None:
         resolve(bench, data_dir)
     params = GenParams(max_tokens=config.max_tokens, temperature=config.temperature)
     output = Path(config.output) if config.output else _default_output(model_name, base_url)
+    check_output(output, "dir")  # before the model loads
     # Items generated per step: one local batch (judged while the next one generates), or
     # enough requests to keep an endpoint busy.
     chunk = concurrency * 4 if base_url else batch_size
     options = EvalOptions(limit=config.limit, shots=config.shots, protocol=chosen.name,
                           prompt_format=fmt, params=params, workers=config.workers, chunk=chunk,
-                          overwrite=config.overwrite, compare=compare)
+                          overwrite=config.overwrite, compare=compare,
+                          retry_errors=config.retry_errors)
     if recipe and not as_json:
         console.print(f"model trained with the {recipe.get('recipe', '?')!r} recipe: protocol "
                       f"{chosen.name}, prompt format {fmt}", markup=False)
@@ -79,16 +85,35 @@ def eval_cmd(**values: Any) -> None:
     model_id = {"model": model_name or "embedded", "base_url": base_url}
     try:
         report = run_eval(model, benches, output, data_dir, options, model_id,
-                          progress=progress_bar)
+                          progress=progress_bar, warn=lambda line: console.print(
+                              f"warning: {line}", style="yellow", markup=False))
     finally:
         model.close()
     if report.resumed:
         console.print(f"resumed the run in {output}: items already judged were not asked again",
                       markup=False)
+    if report.retried:
+        console.print(f"--retry-errors: asked again for {report.retried} item(s) whose request "
+                      "had failed", markup=False)
     if as_json:
         print_json(report.to_dict())
-        return
-    title = (f"sciglm eval: accuracy (%), protocol {chosen.name}, {fmt} format, "
+    else:
+        _show(report, config, chosen.name, fmt, output)
+    if report.errors:
+        what = (f"every one of the {report.errors} item(s) failed on endpoint errors: nothing "
+                "was scored" if not report.scored else
+                f"{report.errors} item(s) failed on endpoint errors and are not scored")
+        hint = (f"reasons in {output}/predictions/; run again with --retry-errors to ask for "
+                "them again")
+        if not report.scored:
+            raise SciglmError(f"{what}; {hint}")
+        console.print(f"warning: {what}; {hint}", style="yellow", markup=False)
+
+
+def _show(report: Report, config: EvalConfig, protocol: str, fmt: str, output: Path) -> None:
+    """The tables and notes on stderr."""
+    compare = config.compare
+    title = (f"sciglm eval: accuracy (%), protocol {protocol}, {fmt} format, "
              f"{config.shots}-shot")
     print_table(title, *(report.compare_table() if compare else report.summary_table()))
     for line in report.paper_notes():

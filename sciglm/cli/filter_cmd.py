@@ -12,6 +12,7 @@ import click
 from sciglm.cli.common import console, print_json, print_table, progress_bar
 from sciglm.config import click_options, from_values
 from sciglm.data.filter_config import FilterConfig
+from sciglm.errors import SciglmError
 
 
 def sidecar(output: str | Path, suffix: str) -> Path:
@@ -68,9 +69,14 @@ def filter_cmd(inputs: tuple[str, ...], **values: Any) -> None:
     from sciglm.data.decontam import NgramIndex
     from sciglm.data.pipeline import run_filter
     from sciglm.io.jsonl import write_jsonl
+    from sciglm.io.paths import check_output
 
     config = from_values(FilterConfig, values)
     output = config.output
+    rejected = config.rejected or str(sidecar(output, "rejected.jsonl"))
+    report_file = Path(config.report_path) if config.report_path else sidecar(output, "filter.json")
+    for target in (output, rejected, report_file):  # before the classifier and the n-gram index
+        check_output(target, inputs=inputs)
     if config.classifier_dir:
         from sciglm.classifier.base import read_meta
 
@@ -85,17 +91,20 @@ def filter_cmd(inputs: tuple[str, ...], **values: Any) -> None:
         items.extend(iter_annotated(path))
     dropped: list[dict[str, Any]] = []
     kept, report = run_filter(items, steps, dropped.append, progress=progress_bar)
-    rejected = config.rejected or str(sidecar(output, "rejected.jsonl"))
     write_jsonl(output, [item.record for item in kept])
     write_jsonl(rejected, dropped)
     data = {"inputs": list(inputs), "output": output, "rejected": rejected,
             "seconds": round(time.monotonic() - started, 2), **report.to_dict()}
-    report_file = Path(config.report_path) if config.report_path else sidecar(output, "filter.json")
     report_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     if config.as_json:
         print_json(data)
+    else:
+        show_report(data)
+    if not kept:  # mix and train cannot use an empty file: say so, never a quiet success
+        raise SciglmError(f"no record kept of {len(items)} ({len(dropped)} rejected, reasons "
+                          f"in {rejected}); nothing for 'sciglm mix' to use")
+    if config.as_json:
         return
-    show_report(data)
     shares = (data.get("classifier") or {}).get("kept_share")
     if shares:
         print_table("verified-correct kept", ["subject", "in", "kept", "share"],

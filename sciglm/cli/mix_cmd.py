@@ -89,9 +89,10 @@ def mix(**values: Any) -> None:
     from sciglm.data.mix import mix as do_mix
     from sciglm.data.pipeline import FilterSteps, run_filter
     from sciglm.io.jsonl import write_jsonl
+    from sciglm.io.paths import check_output
 
     config = from_values(MixConfig, values)
-    out = Path(config.output)
+    out = check_output(config.output, "dir")
     pairs, released = [], []
     for subject, spec in _inputs(config.input_specs):
         expanded, provenance = expand_input(subject, spec, out / "inputs")
@@ -119,9 +120,13 @@ def mix(**values: Any) -> None:
     result = do_mix(by_subject, weight_map, general, config.general_ratio, config.seed)
 
     out.mkdir(parents=True, exist_ok=True)
+    write_jsonl(out / "rejected.jsonl", dropped)
+    if not result.rows:  # train cannot use an empty mixture: say so, never a quiet success
+        raise SciglmError(f"the mixture is empty: {len(items)} input record(s), "
+                          f"{len(dropped)} dropped at mixing (reasons in "
+                          f"{out / 'rejected.jsonl'}); nothing written for 'sciglm train'")
     write_jsonl(out / "train.jsonl", [{"content": r.content, "summary": r.summary}
                                       for r in result.rows])
-    write_jsonl(out / "rejected.jsonl", dropped)
     _save_dataset(out / "dataset", [r.to_dict() for r in result.rows])
     overlap_after = None
     if index is not None:

@@ -12,7 +12,9 @@ from sciglm.cli.common import console, print_table
 from sciglm.config import click_options, from_values
 from sciglm.data.questions import load_questions
 from sciglm.data.questions_config import QuestionsConfig
-from sciglm.io.jsonl import dumps
+from sciglm.errors import SciglmError
+from sciglm.io.jsonl import dumps, write_jsonl
+from sciglm.io.paths import check_output
 
 
 @click.command()
@@ -26,16 +28,25 @@ def questions(**values: Any) -> None:
     \b
     Examples:
       sciglm questions --source gsm8k --limit 5
+      sciglm questions --source gsm8k --limit 100 -o q.jsonl   # for 'sciglm annotate'
       sciglm questions --source scibench --subject physics --jsonl
       sciglm questions --source gsm8k:mirror/gsm8k/test.jsonl --limit 5
       sciglm questions --source mine.csv --subject physics \\
         --field question=text --field reference=ans
     """
     config = from_values(QuestionsConfig, values)
+    if config.output:
+        check_output(config.output)
     mapping = config.mapping()
     loaded = itertools.chain.from_iterable(load_questions(s, config.subject, mapping)
                                            for s in config.sources)
     shown = list(itertools.islice(loaded, config.limit))
+    if config.output:
+        write_jsonl(config.output, [q.to_dict() for q in shown])
+        console.print(f"{len(shown)} question(s) → {config.output}")
+        if not shown:
+            raise SciglmError(f"no questions loaded; {config.output} is empty")
+        return
     if config.as_jsonl:
         for q in shown:
             sys.stdout.write(dumps(q.to_dict()) + "\n")

@@ -33,6 +33,10 @@ def render(ctx: click.Context, config_file: str | None, show: int, examples_file
     from sciglm.train.render import describe_plan, dry_run, format_example
 
     config = config_from_options(ctx, config_file, options)
+    if examples_file:
+        from sciglm.io.paths import check_output
+
+        check_output(examples_file, inputs=(config.data,) if config.data else ())
     if not config.data:
         raise click.UsageError("name the mixture with --data (or a --config that has one)")
     plan, examples = dry_run(config, show, int(os.environ.get("WORLD_SIZE", "1")))

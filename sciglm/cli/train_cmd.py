@@ -73,6 +73,12 @@ def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: b
           --deepspeed training/ds_zero3.json
     """
     config = config_from_options(ctx, config_file, options)
+    if config.output:  # a bad place fails now, not after loading the model and data
+        from sciglm.io.paths import check_output
+
+        dry_file = dry_run and config.output.endswith(".jsonl")
+        check_output(config.output, "file" if dry_file else "dir",
+                     inputs=(config.data,) if config.data else ())
     if dry_run:
         _dry_run(config, show, as_json)
         return

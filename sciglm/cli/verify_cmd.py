@@ -20,6 +20,8 @@ from sciglm import registry
 from sciglm.config import click_options, from_values
 from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import dumps, iter_jsonl
+from sciglm.io.paths import check_output
+from sciglm.io.text import display_name
 from sciglm.records import VerifyItem
 from sciglm.verify.config import VerifyConfig
 from sciglm.verify.pool import VerifierPool
@@ -34,6 +36,8 @@ COLD_START_ITEMS = 16
 
 def count_lines(path: str) -> int:
     """Non-empty lines of ``path`` (0 when it cannot be read: reading it reports why)."""
+    if path == "-":
+        return 0  # standard input is read once, by the records' reader (the cold path)
     try:
         with open(path, "rb") as handle:
             return sum(1 for line in handle if line.strip())
@@ -72,25 +76,28 @@ def load_items(
             on_invalid(error)
             continue
         if "id" not in record:
-            record["id"] = f"{Path(path).stem}:{number}"
+            record["id"] = f"{'stdin' if path == '-' else Path(path).stem}:{number}"
         items.append(VerifyItem.from_record(record))
     return items
 
 
 @click.command()
-@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False))
+@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False,
+                                                                     allow_dash=True))
 @click_options(VerifyConfig)
 def verify(input_path: str, **values: object) -> None:
     """Check each record's RESPONSE against its REFERENCE with the subject's verifier.
 
     Input lines: {"id", "subject", "response", "reference"} plus optional "question" and
     "choices" (Lean records carry "statement" and optional "header" instead of "reference").
-    Output lines, same order: {"id", "subject", "correct": true|false|null, "predicted",
-    "reference", "reason"}; null means undecided, with the reason.
+    INPUT.jsonl may be - to read standard input. Output lines, same order: {"id", "subject",
+    "correct": true|false|null, "predicted", "reference", "reason"}; null means undecided,
+    with the reason. An empty input is an error.
 
     \b
     Example:
       sciglm verify answers.jsonl --output verdicts.jsonl --workers 2 --timeout 5
+      generate-answers | sciglm verify - > verdicts.jsonl
     """
     # At exit the interpreter's last garbage collection would walk every object the imports made
     # (~25 ms of a one-line run); nothing here needs it, so freeze them first.
@@ -101,6 +108,8 @@ def verify(input_path: str, **values: object) -> None:
         raise SciglmError(
             "--json prints the summary on stdout; name the verdict file with --output"
         )
+    if output:
+        check_output(output, inputs=(input_path,))
     summary = VerifySummary()
     started = time.monotonic()
     workers = config.workers or os.cpu_count() or 1
@@ -111,6 +120,10 @@ def verify(input_path: str, **values: object) -> None:
     sink: IO[str] | None = None
     try:
         items = load_items(input_path, config.subject, config.skip_invalid, summary)
+        if not items:
+            skipped = f" ({summary.invalid_lines} invalid line(s) skipped)" \
+                if summary.invalid_lines else ""
+            raise InputError(f"no records to verify{skipped}", display_name(input_path))
         if pool is None:
             pool = VerifierPool(min(workers, max(1, len(items))), config.timeout,
                                 config.memory_mb, warm=False, fork_first=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sciglm.errors import InputError
 from sciglm.io.jsonl import iter_jsonl
+from sciglm.io.text import iter_text_lines
 from sciglm.records import Question
 
 FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
@@ -26,9 +27,13 @@ def iter_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any
         return
     if suffix not in FORMATS:
         raise InputError(f"unsupported file type {suffix!r} (use {', '.join(FORMATS)})", str(path))
+    if FORMATS[suffix] != "parquet":  # bytes that are not UTF-8 stop at their line, not deep in
+        for _ in iter_text_lines(path):  # datasets with a message that names neither
+            pass
     import datasets
 
     datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()  # its own log of the failure would be a second line
     try:
         table = datasets.load_dataset(FORMATS[suffix], data_files=str(path), split="train")
     except Exception as exc:  # noqa: BLE001 - datasets raises many kinds

@@ -99,9 +99,18 @@ def not_available(source: DataSource, looked_in: Path | None = None) -> SciglmEr
     if source.origin == "none":
         return SciglmError(f"{source.name}: {where}, and it has no automatic download: "
                            f"{source.note}")
-    return SciglmError(f"{source.name}: {where}, and offline (upstream {source.origin}); run "
-                       f"'sciglm data pull {source.name}' where there is network, or point "
-                       "--data-dir / $SCIGLM_DATA at a mirror")
+    return SciglmError(f"{source.name}: {where} (upstream {source.origin}); "
+                       f"{offline_fix(source)}")
+
+
+def offline_fix(source: DataSource) -> str:
+    """Why nothing can be downloaded here and what to do instead (never "run the command you
+    just ran": ``sciglm data pull`` itself fails with this)."""
+    mirror = (f"on a machine with network run 'sciglm data pull {source.name} --to DIR', copy "
+              "DIR here and point --data-dir / $SCIGLM_DATA at it")
+    if is_offline():
+        return f"offline mode is on (HF_HUB_OFFLINE / HF_DATASETS_OFFLINE): unset it, or {mirror}"
+    return f"no network: {mirror}"
 
 
 def cached_file(source: DataSource, split: str, download: bool = True,
@@ -140,9 +149,8 @@ def _repo(source: DataSource) -> tuple[str, str | None]:
 def _download_error(source: DataSource, what: str, exc: BaseException) -> SciglmError:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if is_offline() or isinstance(exc, ConnectionError):
-        return SciglmError(f"{source.name}: cannot fetch {what} ({first}); offline or no "
-                           f"network: run 'sciglm data pull {source.name}' where there is "
-                           "network, or point --data-dir / $SCIGLM_DATA at a mirror")
+        return SciglmError(f"{source.name}: cannot fetch {what} ({first}); "
+                           f"{offline_fix(source)}")
     return SciglmError(f"{source.name}: download of {what} failed: {first}")
 
 
@@ -252,8 +260,10 @@ def fetch_url(source: DataSource, url: str, timeout: float = 60.0) -> Path:
 def read_json_records(path: Path, where: str | None = None) -> list[Row]:
     """Records of a ``.json``/``.jsonl`` file that is a JSON array, JSON lines, or an object
     with an ``example`` list (GAOKAO-Bench; its ``keywords`` go into each record)."""
+    from sciglm.io.text import read_text
+
     where = where or str(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:

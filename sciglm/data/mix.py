@@ -158,8 +158,8 @@ def is_instruction_file(path: str | Path) -> bool:
     path = Path(path)
     if not path.is_file():
         return False
-    with open(path, encoding="utf-8") as handle:
-        head = handle.read(4096).lstrip()
+    with open(path, "rb") as handle:  # a sniff only: reading the file reports bad bytes
+        head = handle.read(4096).decode("utf-8-sig", errors="replace").lstrip()
     if head.startswith("["):
         return True
     first = head.split("\n", 1)[0]

@@ -26,6 +26,8 @@ class QuestionsConfig:
                                      metavar="OURS=THEIRS")
     limit: int | None = option(None, "Show at most this many questions.", min=0)
     as_jsonl: bool = option(False, "Print questions as JSONL on stdout.", flag="--jsonl")
+    output: str | None = option(None, "Write the questions as JSONL to this file (the input of "
+                                "'sciglm annotate').", short="-o", path="file")
 
     def mapping(self) -> dict[str, str]:
         """``--field OURS=THEIRS`` pairs as ``{ours: theirs}``."""

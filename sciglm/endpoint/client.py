@@ -18,7 +18,7 @@ import itertools
 import math
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -281,7 +281,7 @@ class EndpointClient:
                     f"{self.label} at {self.base_url} refused the API key "
                     f"(HTTP {exc.status_code})", "auth", fatal=True,
                 ) from exc
-            if exc.status_code >= 500:
+            if exc.status_code >= 500 and exc.status_code != 501:  # 501: no GET at all
                 raise EndpointError(
                     f"{self.label} at {self.base_url} answers HTTP {exc.status_code}", "server"
                 ) from exc
@@ -326,10 +326,12 @@ class EndpointClient:
             return await self._with_retries(body, kind)
 
     async def stream_chat(
-        self, messages: list[Message], model: str, params: dict[str, Any]
+        self, messages: list[Message], model: str, params: dict[str, Any],
+        on_finish: Callable[[str], None] | None = None,
     ) -> AsyncIterator[str]:
         """Reply text pieces as they arrive (chat). A try that fails or stalls before its first
-        piece is retried; once text has been shown, a failure ends the reply with an error."""
+        piece is retried; once text has been shown, a failure ends the reply with an error.
+        ``on_finish`` is given the server's ``finish_reason`` ("stop", "length", …)."""
         body = {"model": model, "messages": messages, **params, **STREAM_FIELDS}
         retry = 0
         while True:
@@ -346,6 +348,10 @@ class EndpointClient:
                         async for chunk in _idle_bounded(stream, self.idle_timeout):
                             usage = _chunk_usage(chunk) or usage
                             piece = _chunk_text(chunk, "chat")
+                            first = _chunk_choice(chunk)
+                            reason = first.get("finish_reason") if first else None
+                            if on_finish is not None and isinstance(reason, str):
+                                on_finish(reason)
                             if piece:
                                 shown = True
                                 yield piece

@@ -51,4 +51,6 @@ class EvalConfig:
     output: str | None = option(None, "Run folder (default: eval-runs/MODEL). Re-running "
                                 "resumes it.", short="-o", path=True)
     overwrite: bool = option(False, "Discard the predictions already in --output.")
+    retry_errors: bool = option(False, "Ask again for the items whose request failed in an "
+                                "earlier run (kept apart from the scores, as errors).")
     as_json: bool = option(False, "Print the results as JSON on stdout.", flag="--json")

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sciglm import __version__
+from sciglm import __version__, registry
 from sciglm.eval import benchmarks as bm
 from sciglm.eval.prompts import build_prompt
 from sciglm.eval.protocols import check_prompt_format, get_protocol
 from sciglm.eval.scores import BenchmarkScore, Report, score
 from sciglm.eval.store import RunFolder
-from sciglm.generation.base import ChatModel, GenParams
-from sciglm.io.jsonl import JsonlAppender
+from sciglm.generation.base import ChatModel, GenParams, truncated_flags
+from sciglm.io.jsonl import JsonlAppender, drop_errors
 from sciglm.records import Question, Verdict, VerdictStatus, VerifyItem
 from sciglm.verify.pool import VerifierPool
 
@@ -41,6 +42,8 @@ class EvalOptions:
     chunk: int = 8
     workers: int | None = None
     overwrite: bool = False
+    #: Ask again for items whose request failed in an earlier run of the folder.
+    retry_errors: bool = False
     #: A paper table to print beside the scores (:data:`sciglm.eval.paper.TABLES`).
     compare: str | None = None
 
@@ -51,6 +54,7 @@ class _Pending:
     response: str
     error: str
     future: Future[Verdict]
+    truncated: bool = False  # the token limit cut the reply off
 
 
 def run_eval(
@@ -61,11 +65,13 @@ def run_eval(
     options: EvalOptions,
     model_id: dict[str, Any] | None = None,
     progress: Any = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Report:
     """Evaluate ``model`` on ``benchmarks``; results and predictions go under ``output``.
 
     ``progress(label, total)`` returns a context manager with ``advance(n=1)`` (a progress
-    bar); by default nothing is shown.
+    bar); by default nothing is shown. ``warn`` is told, before anything is generated, of
+    each subject whose answers cannot be judged here (:meth:`Subject.cannot_judge`).
     """
     from sciglm.eval.paper import get_table
 
@@ -74,6 +80,10 @@ def run_eval(
     table = get_table(options.compare) if options.compare else None
     folder = RunFolder(output)
     plans = [(bench, *_plan(bench, data_dir, options)) for bench in benchmarks]
+    _warn_unjudgeable(plans, warn)
+    check_model = getattr(model, "check_model", None)
+    if check_model is not None:  # an endpoint: is --model one it serves? (as annotate checks)
+        check_model()
     config = {
         "model": (model_id or {}).get("model", model.label),
         "base_url": (model_id or {}).get("base_url"),
@@ -90,9 +100,12 @@ def run_eval(
     resumed = folder.start(config, options.overwrite)
     timing = {"generated": 0, "generate_seconds": 0.0}
     scores: list[BenchmarkScore] = []
+    retried = 0
     bar_factory = progress or _NoProgress
     with VerifierPool(options.workers or 2) as pool:
         for bench, selected, exemplars in plans:
+            if options.retry_errors:
+                retried += drop_errors(folder.predictions_path(bench.name))
             done = folder.done(bench.name)
             todo = [q for q in selected if q.id not in done]
             with bar_factory(f"eval {bench.name}", len(selected)) as bar, folder.appender(
@@ -105,9 +118,21 @@ def run_eval(
             scores.append(score(bench.name, bench.title, records))
     keys = ("protocol", "prompt_format", "shots", "max_tokens", "temperature", "limit")
     settings = {k: config[k] for k in keys}
-    report = Report(str(config["model"]), scores, settings, paper=table, resumed=resumed)
+    report = Report(str(config["model"]), scores, settings, paper=table, resumed=resumed,
+                    retried=retried)
     _write_results(folder, report, timing)
     return report
+
+
+def _warn_unjudgeable(plans: list[Any], warn: Callable[[str], None] | None) -> None:
+    """Say before generation (not in the table after it) which subjects cannot be judged."""
+    if warn is None:
+        return
+    subjects = sorted({q.subject for _, selected, _ in plans for q in selected})
+    for name in subjects:
+        reason = registry.get_subject(name).cannot_judge()
+        if reason:
+            warn(f"{name}: {reason}; every {name} verdict of this run will be null")
 
 
 class _NoProgress:
@@ -179,17 +204,20 @@ def _run_benchmark(
             began = time.perf_counter()
             alone = options.protocol in bench.one_at_a_time
             batches = [[p] for p in prompts] if alone else [prompts]
-            responses, errors = [], []
-            for batch in batches:
+            responses, errors, cuts = [], [], []
+            for batch in batches:  # a backend's errors and cut-offs are those of its last call
                 answers = _generate(model, batch, options)
                 responses += answers
                 errors += list(getattr(model, "errors", None) or [""] * len(answers))
+                cuts += truncated_flags(model, len(answers))
             timing["generate_seconds"] += time.perf_counter() - began
             timing["generated"] += len(chunk)
             previous = len(unwritten)
-            for question, response, error in zip(chunk, responses, errors, strict=True):
-                future = pool.submit(_verify_item(bench, question, response, options.protocol))
-                unwritten.append(_Pending(question, response, error, future))
+            for question, response, error, cut in zip(chunk, responses, errors, cuts,
+                                                      strict=True):
+                future = (_not_judged(error) if error else
+                          pool.submit(_verify_item(bench, question, response, options.protocol)))
+                unwritten.append(_Pending(question, response, error, future, cut))
             _write(bench, unwritten, previous, sink, bar)  # the previous chunk, judged meanwhile
         _write(bench, unwritten, len(unwritten), sink, bar)
     except BaseException:
@@ -203,6 +231,13 @@ def _generate(model: ChatModel, prompts: list[Any], options: EvalOptions) -> lis
     if options.prompt_format == "sciglm":
         return model.complete_text([p.text or "" for p in prompts], options.params)
     return model.generate([p.messages for p in prompts], options.params)
+
+
+def _not_judged(error: str) -> Future[Verdict]:
+    """The verdict of an item whose request failed: no answer, so nothing is judged."""
+    future: Future[Verdict] = Future()
+    future.set_result(Verdict(None, None, f"not judged: {error}", status=VerdictStatus.NOT_RUN))
+    return future
 
 
 def _verify_item(
@@ -241,6 +276,8 @@ def _record(bench: bm.Benchmark, item: _Pending, verdict: Verdict) -> dict[str, 
         record["details"] = verdict.details
     if item.error:
         record["error"] = item.error
+    if item.truncated:
+        record["truncated"] = True  # cut off by --max-tokens: the answer may be missing
     return record
 
 

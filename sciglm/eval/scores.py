@@ -1,8 +1,9 @@
 """Accuracy per benchmark and per subject, and the tables that show it (terminal, Markdown, JSON).
 
 Accuracy is correct / scored × 100: an undecided verdict (timeout, unparsable answer, no Lean)
-counts as wrong and is reported in its own column. The average is the unweighted mean over
-benchmarks, as in the paper's tables.
+counts as wrong and is reported in its own column. An item whose request failed (the endpoint
+refused it) has no answer: it is counted apart as an error, never in the accuracy. The average
+is the unweighted mean over benchmarks, as in the paper's tables.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ class Tally:
     n: int = 0
     correct: int = 0
     undecided: int = 0
+    errors: int = 0  # requests that failed: no answer, not scored
 
-    def add(self, correct: bool | None) -> None:
+    def add(self, correct: bool | None, errored: bool = False) -> None:
+        if errored:
+            self.errors += 1
+            return
         self.n += 1
         self.correct += correct is True
         self.undecided += correct is None
@@ -34,7 +39,7 @@ class Tally:
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "correct": self.correct, "undecided": self.undecided,
-                "accuracy": round(self.accuracy, 2)}
+                "errors": self.errors, "accuracy": round(self.accuracy, 2)}
 
 
 @dataclass
@@ -46,13 +51,14 @@ class BenchmarkScore:
     #: Why verdicts were undecided, most common first (timeouts, no Lean toolchain, …).
     undecided_reasons: Counter[str] = field(default_factory=Counter)
 
-    def add(self, cells: list[str], correct: bool | None, reason: str = "") -> None:
+    def add(self, cells: list[str], correct: bool | None, reason: str = "",
+            errored: bool = False) -> None:
         """Count one verdict in the total and in each of its report cells (subject, or
-        SciEval's category and category × ability)."""
-        self.total.add(correct)
+        SciEval's category and category × ability); an errored item is no answer."""
+        self.total.add(correct, errored)
         for cell in cells:
-            self.subjects.setdefault(cell, Tally()).add(correct)
-        if correct is None:
+            self.subjects.setdefault(cell, Tally()).add(correct, errored)
+        if correct is None and not errored:
             self.undecided_reasons[reason or "no reason given"] += 1
 
 
@@ -63,7 +69,8 @@ def score(name: str, title: str, records: Iterable[dict[str, Any]]) -> Benchmark
         cells = record.get("cells")
         if not isinstance(cells, list) or not cells:  # predictions written before cells
             cells = [str(record.get("subject") or "?")]
-        result.add([str(c) for c in cells], record.get("correct"), str(record.get("reason") or ""))
+        result.add([str(c) for c in cells], record.get("correct"),
+                   str(record.get("reason") or ""), errored=bool(record.get("error")))
     return result
 
 
@@ -77,6 +84,17 @@ class Report:
     paper: PaperTable | None = None
     #: The run continued from predictions already in its folder.
     resumed: bool = False
+    #: Items of an earlier run whose failed request was asked again (``--retry-errors``).
+    retried: int = 0
+
+    @property
+    def errors(self) -> int:
+        """Items whose request failed, over every benchmark (not scored)."""
+        return sum(b.total.errors for b in self.benchmarks)
+
+    @property
+    def scored(self) -> int:
+        return sum(b.total.n for b in self.benchmarks)
 
     @property
     def average(self) -> float:
@@ -138,7 +156,7 @@ class Report:
 
     def detail_table(self) -> tuple[list[str], list[list[str]]]:
         """One row per benchmark and subject: items, correct, undecided, accuracy."""
-        columns = ["Benchmark", "Subject", "Items", "Correct", "Undecided", "Accuracy"]
+        columns = ["Benchmark", "Subject", "Items", "Correct", "Undecided", "Errors", "Accuracy"]
         rows = []
         for bench in self.benchmarks:
             cells = sorted(bench.subjects.items())
@@ -146,7 +164,7 @@ class Report:
                 cells.append(("all", bench.total))
             for subject, tally in cells:
                 rows.append([bench.title, subject, str(tally.n), str(tally.correct),
-                             str(tally.undecided), f"{tally.accuracy:.1f}"])
+                             str(tally.undecided), str(tally.errors), f"{tally.accuracy:.1f}"])
         return columns, rows
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,6 +172,7 @@ class Report:
             "model": self.model,
             "settings": self.settings,
             "average": round(self.average, 2),
+            "errors": self.errors,
             "benchmarks": {
                 b.name: b.total.to_dict()
                 | {"title": b.title,
@@ -178,7 +197,8 @@ class Report:
         if self.paper is not None:
             parts += [f"- {line}" for line in self.paper_notes()] + [""]
         parts += ["## Per benchmark and subject", ""] + _markdown_table(*self.detail_table())
-        parts += ["", "Accuracy = correct / items × 100; undecided verdicts count as wrong."]
+        parts += ["", "Accuracy = correct / items × 100; undecided verdicts count as wrong; "
+                  "errors (failed requests) are not items."]
         return "\n".join(parts) + "\n"
 
 

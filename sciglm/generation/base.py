@@ -10,6 +10,21 @@ from typing import Any, Protocol
 from sciglm.errors import SciglmError
 from sciglm.records import Message
 
+#: ``finish_reason`` values that mean the reply was cut off by the token limit (OpenAI: length).
+CUT_OFF_REASONS = ("length", "max_tokens")
+
+
+def cut_off(finish_reason: str | None) -> bool:
+    """Whether a reply that finished for ``finish_reason`` was cut off by the token limit."""
+    return finish_reason in CUT_OFF_REASONS
+
+
+def truncated_flags(model: object, count: int) -> list[bool]:
+    """Which replies of ``model``'s last ``generate``/``complete_text`` call were cut off by the
+    token limit (all ``False`` for a backend that does not say)."""
+    flags = list(getattr(model, "truncated", None) or [])
+    return flags if len(flags) == count else [False] * count
+
 
 @dataclass
 class GenParams:
@@ -61,6 +76,9 @@ class ChatModel(Protocol):
 
     #: A short label for tables and file names ("smollm2-135m-instruct", "gpt-4o-mini").
     label: str
+    #: Optional, per reply of the last ``generate``/``complete_text`` call: cut off by the token
+    #: limit (``finish_reason`` "length"); ``stream_truncated``: the same for the last stream.
+    #: Read through :func:`truncated_flags` / ``getattr`` so a backend may leave them out.
 
     def generate(
         self,

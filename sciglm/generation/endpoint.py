@@ -24,7 +24,7 @@ from sciglm.endpoint.client import (
     RetryPolicy,
 )
 from sciglm.errors import SciglmError
-from sciglm.generation.base import GenParams, OnBatch
+from sciglm.generation.base import GenParams, OnBatch, cut_off
 from sciglm.records import Message
 
 REQUEST_TIMEOUT = 600.0
@@ -52,6 +52,18 @@ class EndpointModel:
         self._thread.start()
         #: Why each of the last ``generate`` call's empty replies is empty ("" where none failed).
         self.errors: list[str] = []
+        #: Which of the last call's replies the token limit cut off; the same for the last stream.
+        self.truncated: list[bool] = []
+        self.stream_truncated = False
+
+    def check_model(self) -> None:
+        """Stop before any work when the server lists its models and ``model`` is not one."""
+        from sciglm.endpoint.served import choose_model
+
+        try:
+            self._run(choose_model(self.client, self.model))
+        except EndpointError as exc:
+            raise self._fail(exc) from exc
 
     def _options(self, params: GenParams) -> dict[str, Any]:
         options: dict[str, Any] = {"max_tokens": params.max_tokens,
@@ -80,29 +92,30 @@ class EndpointModel:
             future.cancel()
             raise
 
-    async def _one(self, call: Callable[[], Awaitable[Completion]]) -> tuple[str, str]:
+    async def _one(self, call: Callable[[], Awaitable[Completion]]) -> tuple[str, str, bool]:
         try:
             completion = await call()
         except EndpointError as exc:
             if exc.fatal or exc.kind == "connection":
                 raise self._fail(exc) from exc
-            return "", f"endpoint refused the request: {exc}"
-        return completion.text.strip(), ""
+            return "", f"endpoint refused the request: {exc}", False
+        return completion.text.strip(), "", cut_off(completion.finish_reason)
 
     def _many(self, calls: list[Callable[[], Awaitable[Completion]]],
               on_batch: OnBatch | None) -> list[str]:
-        async def each(call: Callable[[], Awaitable[Completion]]) -> tuple[str, str]:
+        async def each(call: Callable[[], Awaitable[Completion]]) -> tuple[str, str, bool]:
             result = await self._one(call)
             if on_batch is not None:
                 on_batch(1)
             return result
 
-        async def gather() -> list[tuple[str, str]]:
+        async def gather() -> list[tuple[str, str, bool]]:
             return list(await asyncio.gather(*(each(call) for call in calls)))
 
         results = self._run(gather())
-        self.errors = [error for _, error in results]
-        return [text for text, _ in results]
+        self.errors = [error for _, error, _ in results]
+        self.truncated = [cut for _, _, cut in results]
+        return [text for text, _, _ in results]
 
     def generate(self, conversations: Sequence[list[Message]], params: GenParams,
                  on_batch: OnBatch | None = None) -> list[str]:
@@ -124,9 +137,14 @@ class EndpointModel:
                stop: threading.Event) -> Iterator[str]:
         """Reply pieces as they arrive; closing the request early when ``stop`` is set."""
         pieces: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.stream_truncated = False
+
+        def finished(reason: str) -> None:
+            self.stream_truncated = cut_off(reason)
 
         async def pump() -> None:
-            stream = self.client.stream_chat(messages, self.model, self._options(params))
+            stream = self.client.stream_chat(messages, self.model, self._options(params),
+                                             on_finish=finished)
             try:
                 async for piece in stream:
                     if stop.is_set():

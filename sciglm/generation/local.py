@@ -62,6 +62,9 @@ class LocalModel:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._cache: Any = None  # key/value cache of the last streamed turn (chat)
         self._cache_ids: list[int] = []
+        #: Which replies of the last batch call the token limit cut off; the last stream's.
+        self.truncated: list[bool] = []
+        self.stream_truncated = False
 
     # -- prompts ----------------------------------------------------------------------------
     def render(self, messages: list[Message]) -> str:
@@ -135,6 +138,7 @@ class LocalModel:
 
         order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), i))
         replies: list[str] = [""] * len(ids)
+        self.truncated = [False] * len(ids)
         config = self._config(params)
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
@@ -143,11 +147,21 @@ class LocalModel:
                 output = self.model.generate(**encoded, generation_config=config)
             new_tokens = output[:, encoded["input_ids"].shape[1] :]
             decoded = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-            for index, text in zip(chunk, decoded, strict=True):
+            for row, (index, text) in enumerate(zip(chunk, decoded, strict=True)):
                 replies[index] = text.strip()
+                self.truncated[index] = self._cut_off(new_tokens[row].tolist(), params)
             if on_batch is not None:
                 on_batch(len(chunk))
         return replies
+
+    def _cut_off(self, new_ids: list[int], params: GenParams) -> bool:
+        """Whether generation stopped at the token limit, not at an end-of-sequence token."""
+        if len(new_ids) < params.max_tokens:
+            return False
+        ends = self.model.generation_config.eos_token_id or self.tokenizer.eos_token_id
+        ends = set(ends if isinstance(ends, list) else [ends])
+        ends.add(self.tokenizer.pad_token_id)
+        return new_ids[-1] not in ends
 
     # -- streaming --------------------------------------------------------------------------
     def stream(
@@ -165,6 +179,7 @@ class LocalModel:
             self.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=POLL_SECONDS
         )
         encoded = self._batch([self.encode(messages)])
+        self.stream_truncated = False
         cache = self._reusable_cache(encoded["input_ids"][0].tolist())
         failure: list[BaseException] = []
 
@@ -179,6 +194,8 @@ class LocalModel:
                         **{self._cache_argument: cache},
                     )
                 self._cache_ids = output[0].tolist()[: cache.get_seq_length()]
+                self.stream_truncated = self._cut_off(
+                    output[0].tolist()[encoded["input_ids"].shape[1]:], params)
             except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
                 self._cache, self._cache_ids = None, []
                 failure.append(exc)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sciglm.errors import InputError
+from sciglm.io.text import decode_line, display_name, not_utf8, open_input
 
 OnInvalid = Callable[[InputError], None]
 
@@ -16,35 +17,34 @@ OnInvalid = Callable[[InputError], None]
 def iter_jsonl(
     path: str | os.PathLike[str], on_invalid: OnInvalid | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file.
+    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file (``-``: stdin).
 
     A line that is not a JSON object raises :class:`InputError` naming ``file:line``, or,
     when ``on_invalid`` is given, is passed to it and skipped.
     """
-    path = str(path)
-    try:
-        handle = open(path, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path) from exc
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+    with open_input(str(path)) as handle:
+        path = display_name(str(path))
+        for number, raw in enumerate(handle, start=1):
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                error = InputError(
-                    f"not valid JSON ({exc.msg} at column {exc.colno})", path, number
-                )
-            except UnicodeDecodeError as exc:  # pragma: no cover - open() decodes lazily
-                error = InputError(f"not UTF-8 ({exc.reason})", path, number)
+                line = decode_line(raw, number)
+            except UnicodeDecodeError as exc:
+                error = not_utf8(exc, path, number)
             else:
-                if isinstance(obj, dict):
-                    yield number, obj
+                if not line.strip():
                     continue
-                error = InputError(
-                    f"expected a JSON object, got {type(obj).__name__}", path, number
-                )
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    error = InputError(
+                        f"not valid JSON ({exc.msg} at column {exc.colno})", path, number
+                    )
+                else:
+                    if isinstance(obj, dict):
+                        yield number, obj
+                        continue
+                    error = InputError(
+                        f"expected a JSON object, got {type(obj).__name__}", path, number
+                    )
             if on_invalid is None:
                 raise error
             on_invalid(error)
@@ -125,3 +125,21 @@ class JsonlAppender:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def drop_errors(path: str | os.PathLike[str]) -> int:
+    """Rewrite a run's output without the records that carry an ``error`` (a failed request);
+    return how many were dropped.
+
+    Used by ``--retry-errors`` (annotate, eval): those items run again and get exactly one
+    record each. The rewrite is atomic (a temporary file renamed over the output).
+    """
+    path = Path(path)
+    if not path.exists():
+        return 0
+    repair_torn_tail(path)
+    records = [record for _, record in iter_jsonl(path)]
+    kept = [record for record in records if not record.get("error")]
+    if len(kept) < len(records):
+        write_jsonl(path, kept)
+    return len(records) - len(kept)

@@ -108,9 +108,12 @@ def load_config(path: str | None, overrides: dict[str, Any] | None = None) -> Pi
     """Defaults, updated from a YAML file, then from command-line overrides."""
     data: dict[str, Any] = {}
     if path:
+        from sciglm.io.text import read_text
+
+        text = read_text(path)  # bad bytes or an unreadable file: one error naming file:line
         try:
-            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            loaded = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
             raise SciglmError(f"{path}: cannot read pipeline config: {exc}") from exc
         if not isinstance(loaded, dict):
             raise SciglmError(f"{path}: pipeline config must be a mapping")

@@ -223,10 +223,9 @@ class RenderConfig(TrainConfig):
 
 def load_config_file(path: str) -> dict[str, Any]:
     """Options from a YAML file (a saved ``train_config.yaml`` works as is)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read config: {exc.strerror or exc}", path) from exc
+    from sciglm.io.text import read_text
+
+    text = read_text(path)
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:

@@ -6,15 +6,13 @@ import json
 from typing import Any
 
 from sciglm.errors import InputError
+from sciglm.io.text import read_text
 from sciglm.train.config import TrainConfig
 
 
 def load_deepspeed_config(path: str) -> dict[str, Any]:
     """The JSON config as a dict; unreadable or invalid JSON is an error naming ``file:line``."""
-    try:
-        text = open(path, encoding="utf-8").read()
-    except OSError as exc:
-        raise InputError(f"cannot read DeepSpeed config: {exc.strerror or exc}", path) from exc
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -29,7 +29,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     session.subject = "physics"
     session.add("user", "What is g?")
     session.add("assistant", "About 9.8 m/s²")
-    path = session.save(tmp_path / "sub" / "chat.json")
+    path = session.save(tmp_path / "chat.json")
     loaded = ChatSession.load(path)
     assert loaded.history == session.history
     assert (loaded.system, loaded.subject, loaded.params) == ("S", "physics", session.params)
