@@ -19,7 +19,7 @@ from sciglm.train import curves, memory
 from sciglm.train.build_locks import clear_stale_locks
 from sciglm.train.config import TrainConfig, save_config, save_recipe
 from sciglm.train.data import copy_data_card, read_records, tokenize_records
-from sciglm.train.deepspeed_config import check_consistency, load_deepspeed_config
+from sciglm.train.deepspeed_config import checked_deepspeed_config
 from sciglm.train.model import count_parameters, load_config, load_model, load_tokenizer
 from sciglm.train.packing import PackedCollator, PaddedCollator, pack_dataset
 from sciglm.train.render import describe_plan, step_plan
@@ -143,14 +143,12 @@ def run_training(config: TrainConfig, callbacks: list[Any] | None = None) -> dic
 def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     config.validate()
     output = Path(config.output)
-    ds = load_deepspeed_config(config.deepspeed) if config.deepspeed else None
-    prepare_environment(ds is not None)
+    prepare_environment(bool(config.deepspeed))
     precision = resolve_precision(config.precision)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     requested = config  # saved as asked (accumulation derived per world size on a rerun)
     config = config.with_world_size(world)  # the global batch, before any model is loaded
-    if ds is not None:
-        check_consistency(ds, config, precision, world, config.deepspeed)
+    ds = checked_deepspeed_config(config, precision, world)
 
     records = read_records(config.data)  # bad data fails before any model is loaded
     model_path, model_config = load_config(config.model, config.trust_remote_code)
