@@ -67,7 +67,9 @@ def test_the_wheel_holds_every_file_a_command_reads(wheel: Path) -> None:
 
 def test_an_installed_package_reports_no_git_revision(tmp_path: Path) -> None:
     """site-packages inside some git repository is no checkout of sciglm."""
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True, timeout=60)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "x"], check=True, timeout=60)
     site = tmp_path / "venv" / "lib" / "site-packages"
     site.mkdir(parents=True)
     assert git_revision(site) is None
