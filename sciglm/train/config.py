@@ -55,8 +55,8 @@ class TrainConfig:
                          "[default: chat].", choices=tuple(sorted(RECIPES)), deferred=True)
     prompt_format: str = "chat"  # sciglm | chat (sciglm.prompt_format), set by the recipe
     deepspeed: str | None = option(None, "DeepSpeed config: zero2, zero3 or zero3-offload (shipped "
-                                   "with sciglm; see training/README.md), or a JSON file.",
-                                   metavar="NAME|FILE")
+                                   "with sciglm: ZeRO-2, ZeRO-3, ZeRO-3 with the optimizer state "
+                                   "in CPU memory), or a JSON file.", metavar="NAME|FILE")
     learning_rate: float = option(3e-6, "Peak learning rate.", aliases=("--lr",), deferred=True)
     lr_scheduler: str = option("linear", "Learning-rate schedule.", deferred=True)
     warmup_steps: int = option(0, "Warm-up steps.", deferred=True)

@@ -28,8 +28,8 @@ class LaunchConfig:
         choices=LAUNCHERS)
     num_gpus: int | None = option(None, "With --print-launcher: GPUs per node (default: all "
                                   "visible ones; paper: 4).", min=1)
-    hostfile: str = option("hostfile", "With --print-launcher multi-node: lines of 'HOST "
-                           "slots=GPUS' (see training/hostfile.example).", path="file")
+    hostfile: str = option("hostfile", "With --print-launcher multi-node: one line per node, "
+                           "'HOST slots=GPUS'.", path="file")
     master_addr: str | None = option(None, "With --print-launcher multi-node: address of the "
                                      "first node (default: the hostfile's first host).")
     master_port: int = option(29500, "With --print-launcher multi-node: rendezvous port.",
