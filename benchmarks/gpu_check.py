@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from sciglm.train.convert_chatglm3 import glm_config  # noqa: E402
+from sciglm.train.deepspeed_config import load_deepspeed_config  # noqa: E402
 from sciglm.train.packing import PackedCollator, PaddedCollator, pack_examples  # noqa: E402
 
 #: THUDM/chatglm3-6b-base's config.json (the keys the converter reads).
@@ -51,7 +52,6 @@ TINY = CHATGLM3_6B | dict(hidden_size=64, num_layers=2, ffn_hidden_size=96, kv_c
                           num_attention_heads=4, padded_vocab_size=512)
 #: Dense bf16 peak FLOP/s by GPU name fragment (datasheets, no sparsity).
 GPU_PEAK_BF16 = {"H200": 989e12, "H100": 989e12, "A100": 312e12, "L40S": 362e12, "A10G": 125e12}
-ZERO2 = REPO / "training" / "ds_zero2.json"
 
 
 def synthetic_examples(count: int, vocab: int, seed: int = 0) -> list[dict[str, list[int]]]:
@@ -113,7 +113,7 @@ def build_model(config: dict[str, Any], device: str, dtype: torch.dtype,
 
 
 def start_deepspeed(model: Any, device: str, micro_batch: int) -> Any:
-    """DeepSpeed ZeRO-2 from ``training/ds_zero2.json`` (the ``auto`` values filled in), one
+    """DeepSpeed ZeRO-2 from the bundled ``zero2`` config (the ``auto`` values filled in), one
     process, with torch's AdamW (fused on GPU) so no DeepSpeed op is compiled first."""
     import deepspeed
 
@@ -124,7 +124,7 @@ def start_deepspeed(model: Any, device: str, micro_batch: int) -> Any:
         os.environ.update({"RANK": "0", "LOCAL_RANK": "0", "WORLD_SIZE": "1",
                            "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port)})
     deepspeed.init_distributed(dist_backend="nccl" if device == "cuda" else "gloo")
-    config = json.loads(ZERO2.read_text())
+    config = load_deepspeed_config("zero2")
     config.pop("optimizer", None)
     config["bf16"] = {"enabled": device == "cuda"}
     config["fp16"] = {"enabled": False}

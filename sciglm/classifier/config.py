@@ -41,8 +41,8 @@ class LMClassifierConfig:
 
     model: str = option("embedded", "lm: HF causal LM folder or name ('embedded' = "
                         "SmolLM2-135M, the default).", deferred=True)
-    deepspeed: str | None = option(None, "lm: DeepSpeed config, e.g. training/ds_zero3.json (as "
-                                   "for 'sciglm train').", path="file", exists=True,
+    deepspeed: str | None = option(None, "lm: DeepSpeed config: zero2, zero3, zero3-offload or a "
+                                   "JSON file (as for 'sciglm train').", metavar="NAME|FILE",
                                    deferred=True)
     precision: str = option("auto", "lm: auto (default) = bf16 on GPUs that have it, else fp16; "
                             "fp32 on CPU.", choices=("auto", "bf16", "fp16", "fp32"),

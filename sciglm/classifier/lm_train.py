@@ -15,7 +15,7 @@ from dataclasses import fields
 from typing import Any
 
 from sciglm.train.config import TrainConfig
-from sciglm.train.deepspeed_config import check_consistency, load_deepspeed_config
+from sciglm.train.deepspeed_config import checked_deepspeed_config
 from sciglm.train.model import count_parameters, load_config, load_model, load_tokenizer
 from sciglm.train.trainer import prepare_environment, resolve_precision, training_arguments
 
@@ -52,12 +52,10 @@ class Session:
     def __init__(self, params: dict[str, Any], output: str) -> None:
         self.config = config = train_config(params, output)
         config.validate()
-        self.ds = load_deepspeed_config(config.deepspeed) if config.deepspeed else None
-        prepare_environment(self.ds is not None)
+        prepare_environment(bool(config.deepspeed))
         self.precision = resolve_precision(config.precision)
         self.world = world_size()
-        if self.ds is not None:
-            check_consistency(self.ds, config, self.precision, self.world, config.deepspeed)
+        self.ds = checked_deepspeed_config(config, self.precision, self.world)
         self.model_path, model_config = load_config(config.model, config.trust_remote_code)
         if config.check_memory:
             from sciglm.train import memory

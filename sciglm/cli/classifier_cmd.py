@@ -138,7 +138,7 @@ def train(**values: Any) -> None:
       sciglm classifier train --kind lm --model embedded --max-steps 30 \\
           --data labels.jsonl --output clf-lm/
       deepspeed --num_gpus 8 --no_local_rank --module sciglm.cli.main classifier train \\
-          --kind lm --model models/chatglm3-6b-base-glm --deepspeed training/ds_zero3.json \\
+          --kind lm --model models/chatglm3-6b-base-glm --deepspeed zero3 \\
           --precision bf16 --gradient-checkpointing --max-steps -1 --epochs 2 --lr 3e-6 \\
           --max-length 1024 --data labels.jsonl --output clf-6b/
     """

@@ -3,7 +3,7 @@ never imports torch or transformers; plugins may add commands through ``register
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import sys
 from typing import Any
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sys
 from typing import Any
 
@@ -14,6 +15,7 @@ from click.core import ParameterSource
 from sciglm.cli.common import console, print_json, print_table
 from sciglm.config import cli_fields, click_options
 from sciglm.train.config import TrainCommandConfig, TrainConfig, load_config_file
+from sciglm.train.launcher import LaunchConfig, launch_command
 from sciglm.train.recipes import RECIPES
 
 #: The options that are TrainConfig fields (declared once, in sciglm/train/config.py).
@@ -34,17 +36,21 @@ def recipe_note(name: str) -> str:
     return "[recipe: " + ", ".join(f"{k} {v}" for k, v in shown.items()) + "]"
 
 
+def given_options(ctx: click.Context, options: dict[str, Any]) -> dict[str, Any]:
+    """The run's options given on the command line."""
+    return {name: options[name] for name in FIELDS if name in options
+            and ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE}
+
+
 def config_from_options(ctx: click.Context, config_file: str | None,
                         options: dict[str, Any]) -> TrainConfig:
     """The recipe's values, then ``--config FILE``, then the flags given on the command line
     (flag defaults apply only to options no recipe sets)."""
     values: dict[str, Any] = load_config_file(config_file) if config_file else {}
     for name in (n for n in FIELDS if n in options):
-        if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE:
+        if name not in values and name not in RECIPE_SETTINGS and options[name] is not None:
             values[name] = options[name]
-        elif name not in values and name not in RECIPE_SETTINGS and options[name] is not None:
-            values[name] = options[name]
-    return TrainConfig.for_recipe(values)
+    return TrainConfig.for_recipe(values | given_options(ctx, options))
 
 
 @click.command()
@@ -60,9 +66,12 @@ def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: b
     Prints how many optimizer steps the run takes before loading the model. Resumes from the
     last OUTPUT/checkpoint-N automatically. Writes OUTPUT/train_config.yaml (every option, git
     revision, library versions), sciglm-recipe.json (also in final/), data_card.md, curves.csv
-    and curves.png. --dry-run shows the plan and what the model trains on (token ids, which
-    tokens carry loss) without training, and writes those examples as JSONL to --output
-    (F.jsonl, or OUTPUT/rendered.jsonl for a folder).
+    and curves.png. --deepspeed takes a config shipped with sciglm by name (zero2, zero3,
+    zero3-offload) or a JSON file. --print-launcher prints the DeepSpeed command of a run on
+    every GPU of this machine, on several nodes, or the paper's run (what training/*.sh run).
+    --dry-run shows the plan and what the model trains on (token ids, which tokens carry loss)
+    without training, and writes those examples as JSONL to --output (F.jsonl, or
+    OUTPUT/rendered.jsonl for a folder).
 
     \b
     Examples:
@@ -70,8 +79,16 @@ def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: b
       sciglm train --recipe sciglm --data mix/ --model embedded --dry-run --show 1
       deepspeed --num_gpus 4 --no_local_rank --module sciglm.cli.main train --recipe sciglm \\
           --data mix/ --model models/chatglm3-6b-base-glm --output runs/sciglm \\
-          --deepspeed training/ds_zero3.json
+          --deepspeed zero3
+      sciglm train --print-launcher paper --data mix/     # the paper's run on 4 GPUs
+      eval "$(sciglm train --print-launcher multi-node --hostfile hostfile --data mix/ -o runs/x)"
     """
+    launch = LaunchConfig(**{name: options.pop(name) for name in cli_fields(LaunchConfig)})
+    if launch.print_launcher:
+        from_file = load_config_file(config_file) if config_file else {}
+        click.echo(shlex.join(launch_command(launch, given_options(ctx, options), from_file,
+                                             config_file)))
+        return
     config = config_from_options(ctx, config_file, options)
     if config.output:  # a bad place fails now, not after loading the model and data
         from sciglm.io.paths import check_output

@@ -29,7 +29,7 @@ TEACHER_DEFAULTS: dict[str, Any] = {"base_url": None, "model": None, "max_tokens
                                     "temperature": 0.0, "max_reflections": 1, "concurrency": 4}
 #: The pipeline's own choices for ``sciglm train`` (any TrainConfig option in ``student:``).
 STUDENT_DEFAULTS: dict[str, Any] = {
-    "model": "embedded", "recipe": "chat", "deepspeed": "training/ds_zero2.json",
+    "model": "embedded", "recipe": "chat", "deepspeed": "zero2",
     "max_steps": 8, "learning_rate": 1e-5, "per_device_batch_size": 2,
     "gradient_accumulation_steps": 1, "max_source_length": 128, "max_target_length": 256,
 }
@@ -138,4 +138,16 @@ def load_config(path: str | None, overrides: dict[str, Any] | None = None) -> Pi
     bad_stages = sorted(set(config.skip) - set(STAGES))
     if bad_stages:
         raise SciglmError(f"unknown stage(s) to skip: {', '.join(bad_stages)} (stages: {STAGES})")
+    _check_inputs(config)
     return config
+
+
+def _check_inputs(config: PipelineConfig) -> None:
+    """Refuse, before any stage runs, questions that are not a file and a DeepSpeed config that
+    is neither a bundled one's name nor a file (paths are from the current folder)."""
+    from sciglm.train.deepspeed_config import resolve_deepspeed_config
+
+    if "annotate" not in config.skip and not Path(config.questions).is_file():
+        raise SciglmError(f"{config.questions}: questions file not found")
+    if "train" not in config.skip and config.student.get("deepspeed"):
+        resolve_deepspeed_config(config.student["deepspeed"])

@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sciglm
 from sciglm.config import to_flags
 from sciglm.console import console
 from sciglm.errors import SciglmError
 from sciglm.io.jsonl import read_jsonl
 from sciglm.pipeline.config import STAGES, PipelineConfig
-
-SOURCE_ROOT = Path(sciglm.__file__).resolve().parents[1]
 
 
 @dataclass
@@ -36,19 +33,6 @@ class StageResult:
 #: torch.distributed rendezvous variables a stage must not inherit.
 RENDEZVOUS = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR",
               "MASTER_PORT")
-
-
-def resolve_resource(path: str | None) -> str | None:
-    """A relative path (e.g. ``training/ds_zero2.json``) from the CWD, else from sciglm's source."""
-    if not path:
-        return None
-    candidate = Path(path)
-    if candidate.is_absolute() or candidate.exists():
-        return str(candidate)
-    fallback = SOURCE_ROOT / path
-    if fallback.exists():
-        return str(fallback)
-    raise SciglmError(f"{path}: file not found (looked in {Path.cwd()} and {SOURCE_ROOT})")
 
 
 class Pipeline:
@@ -119,7 +103,7 @@ class Pipeline:
 
         args = [
             "annotate",
-            str(resolve_resource(self.config.questions)),
+            self.config.questions,
             "-o",
             str(self.annotated),
             "--retry-errors",  # on a re-run, redo questions lost to teacher errors
@@ -211,7 +195,6 @@ class Pipeline:
         from sciglm.train.config import TrainConfig
 
         student = dict(self.config.student)
-        student["deepspeed"] = resolve_resource(student.get("deepspeed"))
         args = [
             "train",
             "--data",

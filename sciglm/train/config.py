@@ -21,6 +21,7 @@ import yaml
 from sciglm.config import option
 from sciglm.errors import InputError
 from sciglm.prompt_format import RECIPE_FILE
+from sciglm.train.launcher import LaunchConfig
 from sciglm.train.recipes import DEFAULT_RECIPE, RECIPES, get_recipe
 
 #: The paper's base model; it must be converted with ``sciglm convert chatglm3`` first.
@@ -53,8 +54,9 @@ class TrainConfig:
     recipe: str = option(DEFAULT_RECIPE, "Defaults for everything marked [recipe] "
                          "[default: chat].", choices=tuple(sorted(RECIPES)), deferred=True)
     prompt_format: str = "chat"  # sciglm | chat (sciglm.prompt_format), set by the recipe
-    deepspeed: str | None = option(None, "DeepSpeed config, e.g. training/ds_zero2.json.",
-                                   path=True)
+    deepspeed: str | None = option(None, "DeepSpeed config: zero2, zero3 or zero3-offload (shipped "
+                                   "with sciglm: ZeRO-2, ZeRO-3, ZeRO-3 with the optimizer state "
+                                   "in CPU memory), or a JSON file.", metavar="NAME|FILE")
     learning_rate: float = option(3e-6, "Peak learning rate.", aliases=("--lr",), deferred=True)
     lr_scheduler: str = option("linear", "Learning-rate schedule.", deferred=True)
     warmup_steps: int = option(0, "Warm-up steps.", deferred=True)
@@ -190,9 +192,10 @@ class TrainConfig:
 
 
 @dataclass
-class TrainCommandConfig(TrainConfig):
-    """``sciglm train``'s one config: the run's :class:`TrainConfig` and how the command runs
-    (these fields are not part of the run, nor of its record)."""
+class TrainCommandConfig(LaunchConfig, TrainConfig):
+    """``sciglm train``'s one config: the run's :class:`TrainConfig`, the launcher's
+    :class:`LaunchConfig` and how the command runs (these fields are not part of the run, nor of
+    its record)."""
 
     config_file: str | None = option(None, "YAML with any of these options (a saved "
                                      "train_config.yaml works); flags win.", flag="--config",
@@ -243,8 +246,12 @@ def load_config_file(path: str) -> dict[str, Any]:
 
 
 def git_revision(path: Path | None = None) -> str | None:
-    """The git commit of the sciglm source tree (``+dirty`` if modified), if it is a checkout."""
+    """The git commit of the sciglm source tree (``+dirty`` if modified) where sciglm runs from
+    a checkout; ``None`` for an installed package (never the revision of a repository that
+    happens to hold the environment it is installed in)."""
     where = path or Path(__file__).resolve().parents[2]
+    if not (where / ".git").exists():
+        return None
     try:
         rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
                              text=True, timeout=10, check=True).stdout.strip()

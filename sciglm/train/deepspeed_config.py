@@ -1,17 +1,43 @@
-"""Reading a DeepSpeed config and refusing one that contradicts the trainer's settings."""
+"""The DeepSpeed configs sciglm ships (by name), reading a config and refusing one that
+contradicts the trainer's settings."""
 
 from __future__ import annotations
 
 import json
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sciglm.errors import InputError
 from sciglm.io.text import read_text
 from sciglm.train.config import TrainConfig
 
+#: The configs shipped inside the package (``sciglm/train/deepspeed/``), by the name
+#: ``--deepspeed`` takes: ZeRO-2, ZeRO-3, ZeRO-3 with the optimizer state in CPU memory.
+BUNDLED = {"zero2": "ds_zero2.json", "zero3": "ds_zero3.json",
+           "zero3-offload": "ds_zero3_offload.json"}
 
-def load_deepspeed_config(path: str) -> dict[str, Any]:
-    """The JSON config as a dict; unreadable or invalid JSON is an error naming ``file:line``."""
+
+def bundled_config_path(name: str) -> Path:
+    """The file of the bundled config ``name`` (a key of :data:`BUNDLED`)."""
+    return Path(str(resources.files("sciglm.train") / "deepspeed" / BUNDLED[name]))
+
+
+def resolve_deepspeed_config(value: str) -> str:
+    """The file a ``--deepspeed`` value names: a bundled config's name (which wins over a file
+    of that name), else a path to a JSON file."""
+    if value in BUNDLED:
+        return str(bundled_config_path(value))
+    if Path(value).is_file():
+        return value
+    raise InputError(f"no such DeepSpeed config: give one of {', '.join(BUNDLED)} or the "
+                     "path of a JSON file", value)
+
+
+def load_deepspeed_config(value: str) -> dict[str, Any]:
+    """The config ``value`` names (see :func:`resolve_deepspeed_config`) as a dict; unreadable
+    or invalid JSON is an error naming ``file:line``."""
+    path = resolve_deepspeed_config(value)
     text = read_text(path)
     try:
         data = json.loads(text)
@@ -20,6 +46,17 @@ def load_deepspeed_config(path: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("a DeepSpeed config is a JSON object", path)
     return data
+
+
+def checked_deepspeed_config(config: TrainConfig, precision: str,
+                             world: int) -> dict[str, Any] | None:
+    """The run's DeepSpeed config (``None`` without ``--deepspeed``), refused where it
+    contradicts ``config`` (after :meth:`TrainConfig.with_world_size`) on ``world`` processes."""
+    if not config.deepspeed:
+        return None
+    ds = load_deepspeed_config(config.deepspeed)
+    check_consistency(ds, config, precision, world, config.deepspeed)
+    return ds
 
 
 def _explicit(value: Any) -> bool:

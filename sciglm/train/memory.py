@@ -28,6 +28,7 @@ class Plan:
     name: str
     device_bytes: float
     host_bytes: float
+    #: The bundled DeepSpeed config that trains this way (``--deepspeed NAME``), if any.
     config: str | None
 
 
@@ -39,11 +40,11 @@ def plans(params: int, world: int, weight_bytes: int, activation_bytes: float) -
     return [
         Plan("no ZeRO", n * (w + grads + optim) + activation_bytes, 0.0, None),
         Plan("ZeRO-2", n * (w + (grads + optim) / world) + activation_bytes, 0.0,
-             "training/ds_zero2.json"),
+             "zero2"),
         Plan("ZeRO-3", n * (w + grads + optim) / world + activation_bytes, 0.0,
-             "training/ds_zero3.json"),
+             "zero3"),
         Plan("ZeRO-3 + CPU offload", n * w * 2 / world + activation_bytes,
-             n * (w + optim) / world, "training/ds_zero3_offload.json"),
+             n * (w + optim) / world, "zero3-offload"),
     ]
 
 

@@ -91,7 +91,14 @@ def describe_plan(plan: dict) -> str:
             f"{plan['items_per_step']} {plan['item']}s per optimizer step{approx} "
             f"({plan['per_device']} per device x {plan['accumulation']} accumulation x "
             f"{plan['world_size']} process(es)); {length}: "
-            f"{plan['optimizer_steps']} optimizer steps")
+            f"{plan['optimizer_steps']} optimizer steps{_deepspeed_note(plan.get('deepspeed'))}")
+
+
+def _deepspeed_note(deepspeed: dict[str, Any] | None) -> str:
+    if not deepspeed:
+        return ""
+    offload = " + CPU offload" if deepspeed["offload"] else ""
+    return f"; DeepSpeed ZeRO-{deepspeed['zero_stage']}{offload} ({deepspeed['file']})"
 
 
 def dry_run(config: TrainConfig, count: int, world_size: int) -> tuple[dict, list[dict]]:
@@ -115,4 +122,18 @@ def dry_run(config: TrainConfig, count: int, world_size: int) -> tuple[dict, lis
                                    config.prompt_format)["length"]
         rows = len(pack_lengths(lengths, config.max_length))
     plan = step_plan(config, len(records), rows, world_size)
+    plan["deepspeed"] = deepspeed_plan(config.deepspeed)
     return plan, render_records(records, tokenizer, config, count)
+
+
+def deepspeed_plan(value: str | None) -> dict[str, Any] | None:
+    """What ``--deepspeed`` names: the config file and its ZeRO stage (a bad name or file fails
+    here as it would in a run)."""
+    if not value:
+        return None
+    from sciglm.train.deepspeed_config import load_deepspeed_config, resolve_deepspeed_config
+    from sciglm.train.memory import zero_stage_of
+
+    stage, offload = zero_stage_of(load_deepspeed_config(value))
+    return {"config": value, "file": resolve_deepspeed_config(value), "zero_stage": stage,
+            "offload": offload}

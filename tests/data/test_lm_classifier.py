@@ -14,7 +14,6 @@ from sciglm.classifier.base import load_classifier
 from tests.fresh_process import run_json
 from tests.train.conftest import make_model, make_tokenizer
 
-REPO = Path(__file__).resolve().parents[2]
 GOOD = "Add them: 2 + 3 = 5. The answer is 5. True"
 BAD = "banana banana. False"
 
@@ -94,7 +93,7 @@ def test_training_settings_are_the_classifiers_then_sciglm_trains() -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1200)  # the first use JIT-builds DeepSpeed's CPU ops (minutes)
-@pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
+@pytest.mark.parametrize("stage", ["zero2", "zero3"])
 def test_lm_classifier_under_deepspeed(stage: str, tiny_lm: Path, labels: Path,
                                        tmp_path: Path) -> None:
     """The same run through DeepSpeed (gloo on CPU), with gradient checkpointing; ZeRO-3
@@ -102,8 +101,8 @@ def test_lm_classifier_under_deepspeed(stage: str, tiny_lm: Path, labels: Path,
     out = _train(["--model", str(tiny_lm), "--data", str(labels), "-o", str(tmp_path / "c"),
                   "--max-steps", "30", "--per-device-batch-size", "8", "--lr", "3e-3",
                   "--max-length", "96", "--gradient-checkpointing",
-                  "--deepspeed", str(REPO / "training" / stage)])
-    assert out["train"]["deepspeed"].endswith(stage) and out["train"]["gradient_checkpointing"]
+                  "--deepspeed", stage])
+    assert out["train"]["deepspeed"] == stage and out["train"]["gradient_checkpointing"]
     assert out["eval"]["auc"] == 1.0
     clf, _ = load_classifier(tmp_path / "c")
     assert clf.score([f"What is 2 + 3, case 99?\n{GOOD}"])[0] > 0

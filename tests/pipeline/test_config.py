@@ -9,8 +9,8 @@ import yaml
 
 from sciglm.errors import SciglmError
 from sciglm.io.jsonl import read_jsonl
-from sciglm.pipeline.config import PipelineOptions, load_config, sample_path
-from sciglm.pipeline.runner import resolve_resource
+from sciglm.pipeline.config import PipelineOptions, load_config
+from sciglm.train.deepspeed_config import resolve_deepspeed_config
 
 
 def test_defaults_point_at_the_bundled_sample() -> None:
@@ -89,9 +89,29 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, data: dict, message: str) -
         load_config(str(path))
 
 
-def test_resources_resolve_from_the_source_tree(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_defaults_need_no_source_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From a folder that is no checkout, the default student's DeepSpeed config and the sample
+    questions are files of the package (a pip install has no training/ folder)."""
     monkeypatch.chdir(tmp_path)
-    assert Path(resolve_resource("training/ds_zero2.json") or "").exists()
-    assert Path(sample_path("questions.jsonl")).exists()
-    with pytest.raises(SciglmError, match="file not found"):
-        resolve_resource("training/nope.json")
+    config = load_config(None)
+    assert config.student["deepspeed"] == "zero2"
+    assert Path(resolve_deepspeed_config("zero2")).is_file()
+    assert Path(config.questions).is_file()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"questions": "nope.jsonl"}, "nope.jsonl: questions file not found"),
+        ({"student": {"deepspeed": "training/ds_zero2.json"}},
+         "training/ds_zero2.json: no such DeepSpeed config: give one of zero2, zero3, "
+         "zero3-offload"),
+    ],
+)
+def test_missing_inputs_fail_before_any_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              data: dict, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "run.yaml"
+    path.write_text(yaml.safe_dump(data), "utf-8")
+    with pytest.raises(SciglmError, match=message):
+        load_config(str(path))

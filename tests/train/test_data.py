@@ -10,6 +10,7 @@ import pytest
 from sciglm.cli.main import main
 from sciglm.errors import InputError
 from sciglm.train.data import IGNORE_INDEX, encode_example, locate_data, read_records
+from sciglm.train.deepspeed_config import bundled_config_path
 from tests.train.conftest import make_tokenizer
 
 
@@ -82,7 +83,7 @@ def test_cli_default_model_unavailable_suggests_alternatives(
 def test_cli_deepspeed_config_contradicting_flags(
     tmp_path: Path, gsm8k_mix: Path, tiny_model_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ds = json.loads((Path(__file__).parents[2] / "training" / "ds_zero2.json").read_text())
+    ds = json.loads(bundled_config_path("zero2").read_text())
     ds["train_micro_batch_size_per_gpu"] = 8
     (tmp_path / "ds.json").write_text(json.dumps(ds))
     code, err = run_cli(["train", "--data", str(gsm8k_mix), "--model", str(tiny_model_dir),

@@ -98,12 +98,12 @@ def plant_stale_build_lock(op: str) -> Path:
     return lock
 
 
-@pytest.mark.parametrize("stage", ["ds_zero2.json", "ds_zero3.json"])
+@pytest.mark.parametrize("stage", ["zero2", "zero3"])
 def test_deepspeed_zero_on_cpu(stage, gsm8k_mix, tiny_model_dir, tmp_path) -> None:
     out = tmp_path / "run"
     lock = plant_stale_build_lock("fused_adam")
     proc = run_sciglm(small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "6",
-                                "--deepspeed", str(REPO / "training" / stage)))
+                                "--deepspeed", stage))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"removed a stale DeepSpeed build lock {lock}" in proc.stderr.replace("\n", "")
     summary = json.loads(proc.stdout)
@@ -132,7 +132,7 @@ def test_kill_and_resume_continues_at_same_step_and_loss(gsm8k_mix, tiny_model_d
     common = dict(data=str(gsm8k_mix), model=str(tiny_model_dir), max_source_length=64,
                   max_target_length=192, per_device_batch_size=2, global_batch_size=4,
                   learning_rate=3e-3,
-                  max_steps=6, save_steps=3, deepspeed=str(REPO / "training" / "ds_zero2.json"))
+                  max_steps=6, save_steps=3, deepspeed="zero2")
     reference = tmp_path / "reference"
     run_json(small_run(gsm8k_mix, tiny_model_dir, reference, "--max-steps", "6",
                        "--save-steps", "3", "--deepspeed", common["deepspeed"]))
@@ -177,7 +177,7 @@ def test_two_processes_through_the_deepspeed_launcher(gsm8k_mix, tiny_model_dir,
     out = tmp_path / "run"
     env = sciglm_env()
     env |= {"PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}", "DS_ACCELERATOR": "cpu",
-            "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero3.json"}
+            "NUM_GPUS": "2", "DS_CONFIG": "zero3"}
     args = small_run(gsm8k_mix, tiny_model_dir, out, "--max-steps", "2")[1:]
     proc = subprocess.run(["bash", str(REPO / "training" / "launch_single_node.sh"), *args],
                           env=env, capture_output=True, text=True, timeout=900)
@@ -200,7 +200,7 @@ def test_paper_launcher_holds_the_global_batch_on_two_processes(gsm8k_mix, tiny_
     out = tmp_path / "run"
     env = sciglm_env()
     env |= {"PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}", "DS_ACCELERATOR": "cpu",
-            "NUM_GPUS": "2", "DS_CONFIG": "training/ds_zero2.json",
+            "NUM_GPUS": "2", "DS_CONFIG": "zero2",
             "MODEL": str(tiny_model_dir), "DATA": str(gsm8k_mix), "OUTPUT": str(out)}
     proc = subprocess.run(["bash", str(REPO / "training" / "finetune_sciglm.sh"),
                            "--global-batch-size", "8", "--max-steps", "2", "--lr", "3e-3",
