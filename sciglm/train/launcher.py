@@ -24,7 +24,8 @@ class LaunchConfig:
         None, "Print the DeepSpeed command that runs this training, then exit: single-node (every "
         "GPU of this machine, --deepspeed zero2 unless given), multi-node (the nodes of "
         "--hostfile, zero3 unless given) or paper (the paper's run: --recipe sciglm, "
-        "ChatGLM3-6B-Base, zero2, 4 GPUs, output runs/sciglm-paper unless given).",
+        "ChatGLM3-6B-Base, the recipe's own ZeRO-2 fp16 config, 4 GPUs, output runs/sciglm-paper "
+        "unless given).",
         choices=LAUNCHERS)
     num_gpus: int | None = option(None, "With --print-launcher: GPUs per node (default: all "
                                   "visible ones; paper: 4).", min=1)
@@ -41,8 +42,9 @@ def run_defaults(kind: str) -> dict[str, Any]:
     if kind == "paper":
         from sciglm.train.config import DEFAULT_MODEL
 
-        return {"recipe": "sciglm", "model": DEFAULT_MODEL, "deepspeed": "zero2",
-                "output": "runs/sciglm-paper"}
+        # no --deepspeed: the recipe brings its own (the original deepspeed.json, DeepSpeed's
+        # fp16 engine); a generic zero2 would replace it
+        return {"recipe": "sciglm", "model": DEFAULT_MODEL, "output": "runs/sciglm-paper"}
     return {"deepspeed": "zero3" if kind == "multi-node" else "zero2"}
 
 

@@ -31,11 +31,11 @@ def printed(args: list[str], capsys: pytest.CaptureFixture[str]) -> list[str]:
     return shlex.split(out)
 
 
-def test_paper_run_is_the_sciglm_recipe_on_four_gpus_with_zero2(
+def test_paper_run_is_the_sciglm_recipe_on_four_gpus_with_its_own_deepspeed_config(
         capsys: pytest.CaptureFixture[str]) -> None:
     words = printed(["--print-launcher", "paper", "--data", "my mix/"], capsys)
     assert words == ["deepspeed", "--num_gpus", "4", *MODULE, "--recipe", "sciglm", "--model",
-                     "THUDM/chatglm3-6b-base", "--deepspeed", "zero2", "--output",
+                     "THUDM/chatglm3-6b-base", "--output",
                      "runs/sciglm-paper", "--data", "my mix/"]
 
 
@@ -119,7 +119,7 @@ def test_finetune_sciglm_sh_runs_the_printed_paper_line(fake_deepspeed: dict[str
     env = fake_deepspeed | {"DATA": "a mix/", "NUM_GPUS": "2", "OUTPUT": "runs/p"}
     words = run_script("finetune_sciglm.sh", env, "--max-steps", "2")
     assert words == ["--num_gpus", "2", *MODULE, "--recipe", "sciglm", "--model",
-                     "THUDM/chatglm3-6b-base", "--deepspeed", "zero2", "--output", "runs/p",
+                     "THUDM/chatglm3-6b-base", "--output", "runs/p",
                      "--data", "a mix/", "--max-steps", "2"]
 
 
