@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from sciglm.answers import extract
+from sciglm.answers import extract, hedge
 from sciglm.records import Verdict, VerifyItem
 from sciglm_math import guard, numeric, symbolic
 from sciglm_math.normalize import (
@@ -90,6 +90,14 @@ def same_answer(reference: str, answer: str) -> bool | None:
     return None
 
 
+def _real_value(text: str) -> float | None:
+    """The real value of a constant answer (``\\frac{1}{3}``) for the hedge rule, or ``None``."""
+    value = numeric.evaluate(text)
+    if value is None or value.kind or len(value.items) != 1 or value.items[0].imag:
+        return None
+    return float(value.items[0].real)
+
+
 def warmup() -> None:
     """Import math-verify and let sympy build its constants (once per worker process)."""
     symbolic.warmup()
@@ -147,16 +155,22 @@ def verify(item: VerifyItem) -> Verdict:
     if answer is None:
         reason = "no final answer found in the response (digits inside words are not answers)"
         return Verdict(False, None, reason)
-    return compare(reference, answer)
+    return compare(reference, answer, item.response)
 
 
-def compare(reference: str, answer: str) -> Verdict:
-    """Judge one extracted ``answer`` against one ``reference`` answer."""
+def compare(reference: str, answer: str, response: str = "") -> Verdict:
+    """Judge one extracted ``answer`` against one ``reference`` answer (read from ``response``,
+    where given)."""
     shown = _shown(answer)
     for side, text in (("reference", reference), ("answer", answer)):
         refusal = guard.refuse(text)
         if refusal:
             return Verdict(None, shown, f"{side}: {refusal}", {"method": "guard"})
+    single = hedge.resolve(answer, reference, same_answer, response=response,  # docs/verify.md
+                           evaluate=_real_value)
+    if isinstance(single, hedge.Hedge):
+        return single.verdict(shown)
+    answer = single
     fast = same_answer(reference, answer)
     if fast is not None:
         reason = "same answer" if fast else "different numbers"

@@ -280,6 +280,18 @@ def find_quantities(text: str, limit: int = 20) -> list[Quantity]:
     return found
 
 
+def leading_unit(text: str) -> str | None:
+    """The unit ``text`` opens with (the text after a number: ``J.``, ``m/s, so``), as short
+    text; ``None`` where there is none or the first word is one that only may be a unit
+    ("in total" is not inches)."""
+    source = _unit_text(clean_latex(text[:MAX_TEXT]))
+    words = source.split()
+    if not words or words[0].lower() in _STOP_WORDS or _HUGE_POWER.search(source):
+        return None
+    unit, pretty = parse_unit(source)
+    return pretty if unit is not None and pretty else None
+
+
 def parse_quantity(text: str) -> Quantity | None:
     """The quantity an answer states: after its last ``=``/``≈``, the first number and its unit."""
     if len(text) > MAX_TEXT:

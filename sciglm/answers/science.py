@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sciglm.answers import extract, hedge
 from sciglm.answers.choices import (
     LETTERS,
     parse_bool,
@@ -24,10 +25,12 @@ from sciglm.answers.choices import (
     predicted_letters,
     reference_letters,
 )
-from sciglm.answers.extract import final_answer, refusal
+from sciglm.answers.extract import refusal
 from sciglm.answers.quantity import (
+    MAX_TEXT,
     Quantity,
     compare,
+    leading_unit,
     parse_quantity,
     parse_reference,
     parse_unit_text,
@@ -35,19 +38,36 @@ from sciglm.answers.quantity import (
 from sciglm.records import Verdict, VerifyItem
 
 MAX_SYMBOLIC = 500  # characters handed to math-verify's LaTeX parser
-MAX_LAST_LINE = 500  # a last line longer than this is not taken as the stated answer
+MAX_LAST_LINE = 500  # where no answer is stated, a longer last line is not read (null)
+MAX_UNIT_AFTER = 60  # characters after a stated number searched for its unit
 MAX_UNIT_FIELD = 200  # characters of a reference's separate unit field
 _NESTED_POWER = re.compile(r"\^\s*\{[^{}]*\^")  # 9^{9^{9}}: a tower sympy would try to evaluate
 
 
 def stated_answer(response: str) -> str | None:
-    """The final answer of a response: boxed / ``####`` / "the answer is", else its last line
-    (``None`` where that line is longer than :data:`MAX_LAST_LINE`: never a part of it)."""
-    found = final_answer(response)
-    if found:
+    """The final answer, found by the extraction every subject shares
+    (:func:`sciglm.answers.extract.stated_answer`: boxes, ``####``, "the answer is …", a bare
+    expression, the last maths span or number), with the unit that follows its number in the
+    response when the extraction took the number alone ("… is 5 joules." → ``5 joule``)."""
+    found = extract.stated_answer(response)
+    if found is None:
+        return None
+    found = found.strip().strip("$").strip()
+    quantity = parse_reference(found)
+    if quantity is None or quantity.has_unit or quantity.unit_text:
         return found
-    lines = [line.strip() for line in response.strip().splitlines() if line.strip()]
-    return lines[-1] if lines and len(lines[-1]) <= MAX_LAST_LINE else None
+    unit = unit_after(response, found)
+    return f"{found} {unit}" if unit else found
+
+
+def unit_after(response: str, number: str) -> str | None:
+    """The unit written right after the last occurrence of ``number`` in ``response``
+    (``$5$ J`` → ``J``); ``None`` where none follows or the next word only may be one ("in")."""
+    at = response.rfind(number)
+    if at < 0:
+        return None
+    after = response[at + len(number):at + len(number) + MAX_UNIT_AFTER]
+    return leading_unit(re.sub(r"^(?:\s*(?:\$|\\\)|\\\]|\}))+", " ", after))
 
 
 def answer_refusal(response: str) -> str | None:
@@ -55,10 +75,13 @@ def answer_refusal(response: str) -> str | None:
     why = refusal(response)
     if why:
         return why
-    if final_answer(response) is None:
+    if extract.final_answer(response) is None and extract.stated_sentence(response) is None:
         lines = [line for line in response.strip().splitlines() if line.strip()]
         if lines and len(lines[-1].strip()) > MAX_LAST_LINE:
             return f"last line too long to read as the answer (limit {MAX_LAST_LINE} characters)"
+    stated = extract.stated_answer(response)
+    if stated is not None and len(stated) > MAX_TEXT:
+        return f"stated answer too long to read whole ({len(stated)} characters, limit {MAX_TEXT})"
     return None
 
 
@@ -182,6 +205,10 @@ def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
         return Verdict(None, None, f"unit field too long to read (limit {MAX_UNIT_FIELD})")
     tolerance = _tolerance(item.extra, rel_tol)
     letters = reference_letters(item.reference)
+    if letters is None or len(letters) == 1:  # several letters: the answer is a set of them
+        hedged = hedge_verdict(item, tolerance)
+        if hedged is not None:
+            return hedged
     if letters is not None:
         return verify_choice(item, letters)
     expected = parse_bool(item.reference)
@@ -191,6 +218,31 @@ def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
     if reference is not None:
         return verify_quantity(item, reference, scale, tolerance)
     return verify_symbolic(item)
+
+
+def hedge_verdict(item: VerifyItem, rel_tol: float) -> Verdict | None:
+    """``false`` when the stated answer offers several candidates (:mod:`sciglm.answers.hedge`:
+    one quantity, unit and all), else ``None``."""
+    stated = stated_answer(item.response)
+    if stated is None:
+        return None
+    found = hedge.resolve(stated, item.reference or "", lambda a, b: _same(a, b, rel_tol),
+                          quantities=True, response=item.response)
+    return found.verdict(stated[:200]) if isinstance(found, hedge.Hedge) else None
+
+
+def _same(a: str, b: str, rel_tol: float) -> bool:
+    """Whether two candidates are the same value: quantities within ``rel_tol`` (a unit-less
+    number read in the other's unit), the same true/false, else the same text."""
+    first, second = parse_quantity(a), parse_quantity(b)
+    if first is not None and second is not None:
+        return compare(first, second, rel_tol)[0]
+    if first is not None or second is not None:
+        return False
+    truth = parse_bool(a), parse_bool(b)
+    if truth[0] is not None or truth[1] is not None:
+        return truth[0] == truth[1]
+    return _normalize(a) == _normalize(b)
 
 
 def _tolerance(extra: dict[str, Any], default: float) -> float:
