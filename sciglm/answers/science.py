@@ -30,16 +30,16 @@ from sciglm.answers.quantity import (
     MAX_TEXT,
     Quantity,
     compare,
-    leading_unit,
     parse_quantity,
     parse_reference,
     parse_unit_text,
+    quantity_at,
 )
 from sciglm.records import Verdict, VerifyItem
 
 MAX_SYMBOLIC = 500  # characters handed to math-verify's LaTeX parser
 MAX_LAST_LINE = 500  # where no answer is stated, a longer last line is not read (null)
-MAX_UNIT_AFTER = 60  # characters after a stated number searched for its unit
+MAX_QUANTITY_AT = 200  # characters from a stated number read for its whole quantity
 MAX_UNIT_FIELD = 200  # characters of a reference's separate unit field
 _NESTED_POWER = re.compile(r"\^\s*\{[^{}]*\^")  # 9^{9^{9}}: a tower sympy would try to evaluate
 
@@ -47,8 +47,9 @@ _NESTED_POWER = re.compile(r"\^\s*\{[^{}]*\^")  # 9^{9^{9}}: a tower sympy would
 def stated_answer(response: str) -> str | None:
     """The final answer, found by the extraction every subject shares
     (:func:`sciglm.answers.extract.stated_answer`: boxes, ``####``, "the answer is …", a bare
-    expression, the last maths span or number), with the unit that follows its number in the
-    response when the extraction took the number alone ("… is 5 joules." → ``5 joule``)."""
+    expression, the last maths span or number). Where it took a number alone, the quantity
+    written there is read whole: the number with its exponent and the unit that follows it
+    ("… is 5 joules." → ``5.0 J``, ``6.549e+04 kg m^2/s^2`` → ``65490.0 kg·m²/s²``)."""
     found = extract.stated_answer(response)
     if found is None:
         return None
@@ -56,18 +57,11 @@ def stated_answer(response: str) -> str | None:
     quantity = parse_reference(found)
     if quantity is None or quantity.has_unit or quantity.unit_text:
         return found
-    unit = unit_after(response, found)
-    return f"{found} {unit}" if unit else found
-
-
-def unit_after(response: str, number: str) -> str | None:
-    """The unit written right after the last occurrence of ``number`` in ``response``
-    (``$5$ J`` → ``J``); ``None`` where none follows or the next word only may be one ("in")."""
-    at = response.rfind(number)
-    if at < 0:
-        return None
-    after = response[at + len(number):at + len(number) + MAX_UNIT_AFTER]
-    return leading_unit(re.sub(r"^(?:\s*(?:\$|\\\)|\\\]|\}))+", " ", after))
+    at = response.rfind(found)
+    written = quantity_at(response[at:at + MAX_QUANTITY_AT]) if at >= 0 else None
+    if written is None or not written.has_unit and written.value == quantity.value:
+        return found
+    return f"{written.value!r} {written.unit_text}".strip()
 
 
 def answer_refusal(response: str) -> str | None:
@@ -222,10 +216,12 @@ def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
 
 def hedge_verdict(item: VerifyItem, rel_tol: float) -> Verdict | None:
     """``false`` when the stated answer offers several candidates (:mod:`sciglm.answers.hedge`:
-    one quantity, unit and all), else ``None``."""
-    stated = stated_answer(item.response)
+    one quantity, unit and all), else ``None``. The answer as the shared extraction wrote it,
+    so that a value joined to it in the response is found next to it."""
+    stated = extract.stated_answer(item.response)
     if stated is None:
         return None
+    stated = stated.strip().strip("$").strip()
     found = hedge.resolve(stated, item.reference or "", lambda a, b: _same(a, b, rel_tol),
                           quantities=True, response=item.response)
     return found.verdict(stated[:200]) if isinstance(found, hedge.Hedge) else None

@@ -116,6 +116,9 @@ def test_the_same_value_repeated_or_a_set_reference_is_no_hedge(
     ("The energy released is 5 joules in total.", "5 J", True),
     ("The answer is $5$ kJ.", "5 J", False),  # the unit after the maths span is read
     ("The answer is 5 in total.", "5 J", True),  # "in" is not read as inches
+    # the whole number where the extraction stops at its exponent, then the unit
+    ("The answer is 6.54900e+04 kg * m ^ 2 / mol / s ^ 2.", "65.49 kJ/mol", True),
+    ("The answer is 6.54900e+04 kg * m ^ 2 / mol / s ^ 2.", "65.49 J/mol", False),
 ])
 def test_physics_reads_the_answer_with_the_shared_extraction(
     response: str, reference: str, correct: bool
