@@ -116,17 +116,19 @@ _ALTERNATIVE_BEFORE = re.compile(  # "VALUE or ANSWER", "VALUE, ANSWER", "VALUE 
 _IN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*$")
 _PLUS_MINUS_BEFORE = re.compile(r"(?:\\pm|\\mp|±|∓)[\s{$]*$")
 _ALTERNATIVE_AFTER = re.compile(
-    r"[\s$})]*(?:\\\))?[\s$]*" + _JOINER + r"\s*(?:\$|\\boxed\{|\\\()?\s*" + _VALUE,
+    r"[\s$})]*(?:\\\))?[\s$]*(?:[.;]\s*(?=or\s))?" + _JOINER
+    + r"\s*(?:\$|\\boxed\{|\\\()?\s*" + _VALUE,
     re.IGNORECASE,
 )
 _WRAPPED_VALUE = re.compile(r"^\\boxed\{(.*)\}$|^\$(.*)\$$")
 _OPEN, _CLOSE = "([{", ")]}"
-_SPLITTERS: tuple[tuple[HedgeForm, re.Pattern[str], bool], ...] = (
-    (HedgeForm.ALTERNATIVES, _OR, False),
-    (HedgeForm.LIST, _COMMA, False),
-    (HedgeForm.LIST, _AND, False),
-    (HedgeForm.RELATION, _RELATION, True),  # a bare name (x in x \approx 6) is no candidate
-    (HedgeForm.RANGE, _TO, False),
+# (form, where to split, drop bare names, split inside brackets too)
+_SPLITTERS: tuple[tuple[HedgeForm, re.Pattern[str], bool, bool], ...] = (
+    (HedgeForm.ALTERNATIVES, _OR, False, True),  # "or" even in an aside: 6 (or 7)
+    (HedgeForm.LIST, _COMMA, False, False),
+    (HedgeForm.LIST, _AND, False, False),
+    (HedgeForm.RELATION, _RELATION, True, False),  # a bare name (x in x \approx 6) is none
+    (HedgeForm.RANGE, _TO, False, False),
 )
 
 
@@ -138,6 +140,7 @@ def _plain(text: str) -> str:
             break
         text = new
     text = re.sub(r"(?<=\d)(?:,\\!\s*|\{,\})(?=\d{3}(?!\d))", ",", text)  # 11,\! 111, 14{,}916
+    text = re.sub(r"(?<=\d)\s*-{2,3}\s*(?=\d)", " – ", text)  # 6--7: an en dash
     text = _SPACING.sub(" ", text).replace("$", " ")
     text = re.sub(r"(?<=\d)\s*~\s*(?=\d)", " – ", text).replace("~", " ")  # 6~7: a range
     text = text.replace("\\left", "").replace("\\right", "")
@@ -157,12 +160,14 @@ def _top_level(text: str) -> list[int]:
     return mask
 
 
-def _split(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """``text`` split at the matches of ``pattern`` that lie outside every bracket."""
+def _split(text: str, pattern: re.Pattern[str], anywhere: bool = False) -> list[str]:
+    """``text`` split at the matches of ``pattern`` that lie outside every bracket (or at every
+    match, ``anywhere``: "2.5 J (or 3 J)")."""
     mask = _top_level(text)
     parts, start = [], 0
     for match in pattern.finditer(text):
-        if match.end() > match.start() and all(mask[match.start():match.end()]):
+        inside = not all(mask[match.start():match.end()])
+        if match.end() > match.start() and (anywhere or not inside):
             parts.append(text[start:match.start()])
             start = match.end()
     parts.append(text[start:])
@@ -186,6 +191,8 @@ def _values(parts: list[str], drop_names: bool = False) -> list[str]:
     values = []
     for part in parts:
         part = _FILLER.sub("", part).strip().strip(",;").strip()
+        if part.count("(") != part.count(")"):  # the halves of an aside: "6 (", "7)"
+            part = part.strip("()").strip()
         if not part or (drop_names and _NAME.fullmatch(part)):
             continue
         values.append(part)
@@ -225,8 +232,8 @@ def candidates(answer: str, quantities: bool = False) -> tuple[HedgeForm, list[s
             return (HedgeForm.RANGE if interval else HedgeForm.LIST), values
     if between := _BETWEEN.match(text):
         return HedgeForm.RANGE, [between.group(1), between.group(2)]
-    for form, pattern, drop_names in _SPLITTERS:
-        values = _values(_split(text, pattern), drop_names)
+    for form, pattern, drop_names, anywhere in _SPLITTERS:
+        values = _values(_split(text, pattern, anywhere), drop_names)
         if len(values) > 1:
             return form, values
     if quantities and (hyphen := _HYPHEN_RANGE.match(text)):
@@ -259,7 +266,7 @@ def same_text(first: str, second: str) -> bool:
 def joined_alternative(response: str, answer: str) -> tuple[HedgeForm, list[str]] | None:
     """``(form, candidates)`` when the response joins its stated ``answer`` to another value
     by "or", "and", "to", a comma or a relation (``maybe 42 or 7``, ``1 and 0``, ``1 M \\approx
-    0 M``), or writes ``\\pm`` before it; else ``None``. Not for an answer inside a box."""
+    0 M``, ``\\boxed{7} or 6``), or writes ``\\pm`` before it; else ``None``."""
     if not answer or len(response) > MAX_RESPONSE:
         return None
     response, answer = _TEXT_WRAP.sub(r" \1 ", response), _TEXT_WRAP.sub(r" \1 ", answer).strip()
@@ -269,11 +276,11 @@ def joined_alternative(response: str, answer: str) -> tuple[HedgeForm, list[str]
         at = response.rfind(answer)
     if at < 0:
         return None
-    if _IN_BOX.search(response, max(0, at - MAX_WINDOW), at):
-        return None  # a box holds the whole answer: what precedes it is not part of it
-    if _PLUS_MINUS_BEFORE.search(response, max(0, at - MAX_WINDOW), at):
+    boxed = _IN_BOX.search(response, max(0, at - MAX_WINDOW), at) is not None
+    if not boxed and _PLUS_MINUS_BEFORE.search(response, max(0, at - MAX_WINDOW), at):
         return HedgeForm.PLUS_MINUS, [answer, f"-{answer}"]
-    before = _ALTERNATIVE_BEFORE.search(response, max(0, at - MAX_WINDOW), at)
+    # prose before a box is not part of its answer; "\boxed{7} or 6" after it is
+    before = None if boxed else _ALTERNATIVE_BEFORE.search(response, max(0, at - MAX_WINDOW), at)
     if before is not None:
         return HedgeForm.ALTERNATIVES, [_WRAPPED_VALUE.sub(r"\1\2", before.group(1)), answer]
     after = _ALTERNATIVE_AFTER.match(response, at + len(answer))

@@ -68,6 +68,13 @@ def assert_hedge(verdict: Verdict) -> None:
     ("physics", "The answer is 2.5 J or maybe 3 J.", "2.5 J"),
     ("physics", r"\boxed{A or B}", "A"),
     ("physics", r"The answer is \boxed{yes or no}", "yes"),
+    ("math", r"\boxed{6 \vee 7}", "6"),
+    ("math", r"\boxed{7} or 6", "7"),  # after the box
+    ("math", "The answer is 6 (or 7).", "6"),
+    ("physics", r"\boxed{2.5 J (or 3 J)}", "2.5 J"),  # an aside
+    ("physics", "The answer is 2.5 J. Or 3 J.", "2.5 J"),
+    ("physics", r"\boxed{2.5 -- 3 J}", "2.5 J"),  # LaTeX's en dash
+    ("chemistry", r"\boxed{NaCl or KCl}", "NaCl"),
     ("chemistry", r"\boxed{0.25 M or 0.5 M}", "0.25 M"),
     ("chemistry", r"\boxed{0.25 or 0.5}", "0.25 M"),  # unit-less numbers: the same rule
     ("chemistry", "The pH is between 4 and 5.\nThe answer is between 4 and 5", "4"),
