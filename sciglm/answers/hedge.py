@@ -71,6 +71,10 @@ Same = Callable[[str, str], "bool | None"]
 Evaluate = Callable[[str], "float | None"]
 
 MAX_CANDIDATES = 50
+#: Longest answer scanned for candidates; callers refuse longer ones first (the math guard at
+#: 1,000 characters, physics/chemistry at 2,000, the scorers with ``null``). A longer
+#: reference is text, not one value.
+MAX_ANSWER = 2_000
 
 _TEXT_WRAP = re.compile(r"\\(?:text|textrm|mathrm|textbf|mbox|textnormal)\s*\{([^{}]*)\}")
 _SPACING = re.compile(r"\\(?:quad|qquad|[,;:! ])")
@@ -87,7 +91,7 @@ _PLUS_MINUS = re.compile(r"\\(?:pm|mp)(?![A-Za-z])|±|∓")
 _ZERO = re.compile(r"\s*\{?\s*0+(?:\.0*)?\s*\}?\s*(?![\d.])")
 _OR = re.compile(r"(?<![A-Za-z])(?:or|either|\\lor|\\vee)(?![A-Za-z])", re.IGNORECASE)
 _TO = re.compile(r"(?<=\S)\s+(?:to|through)\s+(?=\S)|(?<=\d)\s*[–—~]\s*(?=\d)", re.IGNORECASE)
-_BETWEEN = re.compile(r"^\s*between\s+(.+?)\s+and\s+(.+)$", re.IGNORECASE | re.DOTALL)
+_BETWEEN = re.compile(r"\s*between\b", re.IGNORECASE)
 _AND = re.compile(r"(?<![A-Za-z])and(?![A-Za-z])", re.IGNORECASE)
 _NAME = re.compile(r"\s*\\?[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\^\{?[A-Za-z0-9*]+\}?)?\s*")
 #: ``2.5-3 J``: a hyphen between two numbers followed by a unit word is a range.
@@ -101,7 +105,6 @@ _SEVERAL = re.compile(
     r"|ldots|cdots|dots)(?![A-Za-z])|(?<![A-Za-z])(?:or|and|to|either|between)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_APPROX = re.compile(r"\\(?:approx|simeq|thickapprox|approxeq|sim)(?![A-Za-z])|[≈∼≃]")
 _INEQUALITY = re.compile(r"\\(?:le|leq|ge|geq|lt|gt|ne|neq|ll|gg)(?![A-Za-z])|[<>≤≥≠]")
 _DECIMAL = re.compile(r"\s*(-?\d*\.(\d+))\s*")
 _SAME_NOISE = re.compile(r"[\s()\[\]{}*]")
@@ -230,8 +233,10 @@ def candidates(answer: str, quantities: bool = False) -> tuple[HedgeForm, list[s
         if len(values) > 1:
             interval = text[0] == "[" or text[len(group[0]) + 1] == "]"
             return (HedgeForm.RANGE if interval else HedgeForm.LIST), values
-    if between := _BETWEEN.match(text):
-        return HedgeForm.RANGE, [between.group(1), between.group(2)]
+    if between := _BETWEEN.match(text):  # between 6 and 7
+        values = _values(_split(text[between.end():], _AND))
+        if len(values) == 2:
+            return HedgeForm.RANGE, values
     for form, pattern, drop_names, anywhere in _SPLITTERS:
         values = _values(_split(text, pattern, anywhere), drop_names)
         if len(values) > 1:
@@ -283,7 +288,8 @@ def joined_alternative(response: str, answer: str) -> tuple[HedgeForm, list[str]
     before = None if boxed else _ALTERNATIVE_BEFORE.search(response, max(0, at - MAX_WINDOW), at)
     if before is not None:
         return HedgeForm.ALTERNATIVES, [_WRAPPED_VALUE.sub(r"\1\2", before.group(1)), answer]
-    after = _ALTERNATIVE_AFTER.match(response, at + len(answer))
+    end = at + len(answer)
+    after = _ALTERNATIVE_AFTER.match(response, end, end + MAX_WINDOW)
     if after is not None:
         return HedgeForm.ALTERNATIVES, [answer, _WRAPPED_VALUE.sub(r"\1\2", after.group(1))]
     return None
@@ -311,8 +317,10 @@ def resolve(
     ``answer`` was read: a value joined to it there is a candidate too
     (:func:`joined_alternative`).
     """
-    if not single_valued(reference, quantities):
-        return answer
+    if len(answer) > MAX_ANSWER:
+        raise ValueError(f"answer over {MAX_ANSWER} characters: the caller refuses it first")
+    if len(reference) > MAX_ANSWER or not single_valued(reference, quantities):
+        return answer  # a long text or several values: compared whole by the subject
     found = candidates(answer, quantities)
     if found is None:
         found = joined_alternative(response, answer)

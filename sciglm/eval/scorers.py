@@ -45,10 +45,14 @@ def _too_long(item: VerifyItem) -> Verdict | None:
 
 
 def _hedged(item: VerifyItem) -> Verdict | None:
-    """``false`` when the response's stated answer offers several candidates (the hedge rule)."""
+    """``false`` when the response's stated answer offers several candidates (the hedge rule);
+    ``null`` when the answer is too long to check for them."""
     stated = extract.stated_answer(item.response)
     if stated is None:
         return None
+    if len(stated) > hedge.MAX_ANSWER:
+        return Verdict(None, None, f"stated answer over {hedge.MAX_ANSWER} characters: "
+                                   "cannot be checked for several candidate answers")
     found = hedge.resolve(stated, (item.reference or "").strip(), hedge.same_text,
                           response=item.response)
     return found.verdict(stated[:200]) if isinstance(found, hedge.Hedge) else None

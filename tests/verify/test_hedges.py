@@ -3,6 +3,8 @@ subject and scorer; the same value repeated is no hedge; a set reference is comp
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +20,7 @@ from sciglm.subject import Subject
 
 SETTINGS = settings(max_examples=60, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
+SCAN_BOUND = 1.0  # seconds for one hedge scan of a 2,000-character answer (it takes ~1 ms)
 SUBJECTS: dict[str, Subject] = {"math": MathSubject(), "physics": Physics(),
                                 "chemistry": Chemistry()}
 
@@ -248,3 +251,36 @@ def test_property_scorers_never_credit_a_hedge(case: tuple[str, str], letters: l
         item = VerifyItem("s", "physics", form.format(a=first, b=second), first)
         for scorer in (score_letter, score_first_char, score_contains):
             assert scorer(item).correct is not True, (scorer.__name__, item.response)
+
+
+# --- the scan is bounded: linear work on the longest answer a caller lets through ---
+
+SCAN_TOKENS = [" ", "or", "and", "between", "to", "-", "--", "~", "\\pm", "(", ")", "{", "}",
+               "[", "]", ",", ";", "1", "2.5", "J", "\\approx", "<", "x", "\\text{", "$", "."]
+
+
+@pytest.mark.parametrize("answer", [
+    "between " + " " * 1990 + "x",  # took 30 s with a backtracking "between (.+?) and" pattern
+    "6" + " " * 1990 + "or",
+    "1" + " " * 1990 + "--",
+    "\\text{" * 330,
+])
+def test_the_hedge_scan_is_fast_on_hostile_answers(answer: str) -> None:
+    started = time.perf_counter()
+    hedge.resolve(answer[:hedge.MAX_ANSWER], "6", hedge.same_text, response=answer * 3)
+    assert time.perf_counter() - started < SCAN_BOUND
+
+
+@SETTINGS
+@given(text=st.lists(st.sampled_from(SCAN_TOKENS), max_size=700).map("".join))
+def test_property_the_hedge_scan_is_fast(text: str) -> None:
+    started = time.perf_counter()
+    hedge.resolve(text[:hedge.MAX_ANSWER], "6", hedge.same_text, response=text * 3)
+    assert time.perf_counter() - started < SCAN_BOUND
+
+
+def test_an_answer_too_long_to_scan_is_refused_by_the_caller() -> None:
+    with pytest.raises(ValueError, match="over 2000 characters"):
+        hedge.resolve("6 " * 1001, "6", hedge.same_text)
+    verdict = score_contains(VerifyItem("s", "physics", "6 " * 1001, "6"))
+    assert verdict.correct is None and "several candidate answers" in verdict.reason
