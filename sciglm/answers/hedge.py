@@ -100,6 +100,9 @@ _HYPHEN_RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*([A-Z
 _QUANTITY = re.compile(r"^\s*-?\d+(?:\.\d+)?(?:\s*(?:e|E)-?\d+)?\s*([A-Za-z°%µΩÅ][^/]*)$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _COMMA = re.compile(r"[,;]")
+MAX_CANDIDATE_WORDS = 3  # words of 3+ letters a candidate value may have ("the chloroplast")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
 _SEVERAL = re.compile(
     r"[,;<>≈≤≥≠∼±∓]|\\(?:pm|mp|approx|sim|simeq|le|leq|ge|geq|lt|gt|ne|neq|cup|cap|in|lor|vee"
     r"|ldots|cdots|dots)(?![A-Za-z])|(?<![A-Za-z])(?:or|and|to|either|between)(?![A-Za-z])",
@@ -198,6 +201,8 @@ def _values(parts: list[str], drop_names: bool = False) -> list[str]:
             part = part.strip("()").strip()
         if not part or (drop_names and _NAME.fullmatch(part)):
             continue
+        if len(_WORD.findall(_COMMAND.sub(" ", part))) > MAX_CANDIDATE_WORDS:
+            continue  # prose, not a value: "mitochondria, the powerhouse of the cell"
         values.append(part)
     return values
 
@@ -275,6 +280,8 @@ def joined_alternative(response: str, answer: str) -> tuple[HedgeForm, list[str]
     if not answer or len(response) > MAX_RESPONSE:
         return None
     response, answer = _TEXT_WRAP.sub(r" \1 ", response), _TEXT_WRAP.sub(r" \1 ", answer).strip()
+    if not answer:
+        return None
     at = response.rfind(answer)
     if at < 0:  # a unit the caller rewrote ("mol/L" → "mol/l"): find its number
         answer = answer.split()[0]

@@ -152,6 +152,7 @@ def test_one_rule_one_function() -> None:
     (score_contains, '{"answer": "I am not sure, maybe 42 or 7"}', "42"),
     (score_contains, "I am not sure, maybe 42 or 7", "42"),
     (score_contains, "The answer is yes or no.", "yes"),
+    (score_contains, "The answer is either the mitochondria or the chloroplast.", "mitochondria"),
     (score_first_char, "A or B", "A"),
     (score_first_char, "A, B", "A"),
     (score_letter, "The answer is A or B.", "A"),
@@ -165,6 +166,8 @@ def test_scorers_refuse_hedges(scorer: object, response: str, reference: str) ->
 @pytest.mark.parametrize(("scorer", "response", "reference"), [
     (score_contains, "The answer is 42.", "42"),
     (score_contains, "Yes, because the force is larger.", "yes"),
+    # an apposition is prose, not a second candidate
+    (score_contains, "The answer is mitochondria, the powerhouse of the cell.", "mitochondria"),
     (score_first_char, "A. The force doubles.", "A"),
     (score_letter, "The answer is A.", "A"),
     (score_letter, "故选：BC", "BC"),
