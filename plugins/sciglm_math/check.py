@@ -90,6 +90,13 @@ def same_answer(reference: str, answer: str) -> bool | None:
     return None
 
 
+def _same_value(first: str, second: str) -> bool | None:
+    """Whether two candidates of one answer are the same value (``x+11``, ``11+x``): the fast
+    paths, else math-verify."""
+    fast = same_answer(first, second)
+    return fast if fast is not None else symbolic.compare(first, second).equal
+
+
 def _real_value(text: str) -> float | None:
     """The real value of a constant answer (``\\frac{1}{3}``) for the hedge rule, or ``None``."""
     value = numeric.evaluate(text)
@@ -166,7 +173,7 @@ def compare(reference: str, answer: str, response: str = "") -> Verdict:
         refusal = guard.refuse(text)
         if refusal:
             return Verdict(None, shown, f"{side}: {refusal}", {"method": "guard"})
-    single = hedge.resolve(answer, reference, same_answer, response=response,  # docs/verify.md
+    single = hedge.resolve(answer, reference, _same_value, response=response,  # docs/verify.md
                            evaluate=_real_value)
     if isinstance(single, hedge.Hedge):
         return single.verdict(shown)

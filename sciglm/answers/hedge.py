@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
+from sciglm.answers.extract import final_boxes
 from sciglm.records import Verdict
 
 
@@ -113,19 +114,18 @@ _DECIMAL = re.compile(r"\s*(-?\d*\.(\d+))\s*")
 _SAME_NOISE = re.compile(r"[\s()\[\]{}*]")
 MAX_RESPONSE = 200_000  # as extract.MAX_SCAN: a longer response is refused before this
 MAX_WINDOW = 80  # characters before a stated answer searched for "VALUE or"
-_VALUE = r"(-?\d[\d.,]*(?:\s*[A-Za-zµΩÅ°%/^]+)?|\$[^$]{1,40}\$|\\boxed\{[^{}]{1,40}\})"
+_VALUE = (r"(-?\d[\d.,]*(?:\s*[A-Za-zµΩÅ°%/^]+)?|\$[^$\d]{0,40}\d[^$]{0,40}\$"
+          r"|\\boxed\{[^{}]{1,40}\})")
 _JOINER = (r"(?:[,;]|(?:,\s*)?(?<![A-Za-z])(?:or|and|to)\s|[–—<>≈≤≥≠]"
            r"|\\(?:approx|sim|simeq|leq?|geq?|lt|gt|neq?)(?![A-Za-z]))")
 _ALTERNATIVE_BEFORE = re.compile(  # "VALUE or ANSWER", "VALUE, ANSWER", "VALUE \approx ANSWER"
     _VALUE + r"[\s$]*" + _JOINER + r"(?:\s|\$|\\boxed\{|\\\()*$", re.IGNORECASE
 )
-_IN_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*$")
 _PLUS_MINUS_BEFORE = re.compile(r"(?:\\pm|\\mp|±|∓)[\s{$]*$")
-_ALTERNATIVE_AFTER = re.compile(
-    r"[\s$})]*(?:\\\))?[\s$]*(?:[.;]\s*(?=or\s))?" + _JOINER
-    + r"\s*(?:\$|\\boxed\{|\\\()?\s*" + _VALUE,
-    re.IGNORECASE,
-)
+_AFTER = r"[\s$})]*(?:\\\))?[\s$]*(?:[.;]\s*(?=or\s))?"
+_VALUE_AFTER = r"\s*(?:\$|\\boxed\{|\\\()?\s*" + _VALUE + r"(?!\w|\s*[-+*/=^])"  # not 30N + 7
+_ALTERNATIVE_AFTER = re.compile(_AFTER + _JOINER + _VALUE_AFTER, re.IGNORECASE)
+_OR_AFTER_BOX = re.compile(_AFTER + r"(?<![A-Za-z])or\s" + _VALUE_AFTER, re.IGNORECASE)
 _WRAPPED_VALUE = re.compile(r"^\\boxed\{(.*)\}$|^\$(.*)\$$")
 _OPEN, _CLOSE = "([{", ")]}"
 # (form, where to split, drop bare names, split inside brackets too)
@@ -276,9 +276,16 @@ def same_text(first: str, second: str) -> bool:
 def joined_alternative(response: str, answer: str) -> tuple[HedgeForm, list[str]] | None:
     """``(form, candidates)`` when the response joins its stated ``answer`` to another value
     by "or", "and", "to", a comma or a relation (``maybe 42 or 7``, ``1 and 0``, ``1 M \\approx
-    0 M``, ``\\boxed{7} or 6``), or writes ``\\pm`` before it; else ``None``."""
+    0 M``; after a final box only "or": ``\\boxed{7} or 6``), or writes ``\\pm`` before it;
+    else ``None``."""
     if not answer or len(response) > MAX_RESPONSE:
         return None
+    boxes = final_boxes(response)
+    if boxes:  # the answer is the final box: only "or VALUE" after its closing brace joins it
+        if _plain(boxes[-1].content) != _plain(answer):
+            return None
+        after = _OR_AFTER_BOX.match(response, boxes[-1].end, boxes[-1].end + MAX_WINDOW)
+        return _after(answer, after)
     response, answer = _TEXT_WRAP.sub(r" \1 ", response), _TEXT_WRAP.sub(r" \1 ", answer).strip()
     if not answer:
         return None
@@ -288,18 +295,19 @@ def joined_alternative(response: str, answer: str) -> tuple[HedgeForm, list[str]
         at = response.rfind(answer)
     if at < 0:
         return None
-    boxed = _IN_BOX.search(response, max(0, at - MAX_WINDOW), at) is not None
-    if not boxed and _PLUS_MINUS_BEFORE.search(response, max(0, at - MAX_WINDOW), at):
+    if _PLUS_MINUS_BEFORE.search(response, max(0, at - MAX_WINDOW), at):
         return HedgeForm.PLUS_MINUS, [answer, f"-{answer}"]
-    # prose before a box is not part of its answer; "\boxed{7} or 6" after it is
-    before = None if boxed else _ALTERNATIVE_BEFORE.search(response, max(0, at - MAX_WINDOW), at)
+    before = _ALTERNATIVE_BEFORE.search(response, max(0, at - MAX_WINDOW), at)
     if before is not None:
         return HedgeForm.ALTERNATIVES, [_WRAPPED_VALUE.sub(r"\1\2", before.group(1)), answer]
     end = at + len(answer)
-    after = _ALTERNATIVE_AFTER.match(response, end, end + MAX_WINDOW)
-    if after is not None:
-        return HedgeForm.ALTERNATIVES, [answer, _WRAPPED_VALUE.sub(r"\1\2", after.group(1))]
-    return None
+    return _after(answer, _ALTERNATIVE_AFTER.match(response, end, end + MAX_WINDOW))
+
+
+def _after(answer: str, after: re.Match[str] | None) -> tuple[HedgeForm, list[str]] | None:
+    if after is None:
+        return None
+    return HedgeForm.ALTERNATIVES, [answer, _WRAPPED_VALUE.sub(r"\1\2", after.group(1))]
 
 
 def rounds_to(exact: str, shown: str, evaluate: Evaluate | None) -> bool:

@@ -3,7 +3,9 @@ subject and scorer; the same value repeated is no hedge; a set reference is comp
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -98,6 +100,10 @@ def test_every_hedge_form_is_false_with_the_typed_reason(
     ("math", r"\boxed{\frac{6}{7}}", "6/7"),
     ("math", r"\boxed{2-3i}", "2-3i"),
     ("math", r"\boxed{1,000}", "1000"),
+    # from MATH gold solutions: prose after the box, and one expression boxed twice
+    ("math", r"There are $\boxed{6}$ possible values of $m$: 1, 2, 3, 4, 5, 6.", "6"),
+    ("math", r"when $N = \boxed{6}$, $30N + 7 = 187$ is composite.", "6"),
+    ("math", r"\boxed{x+11}, \boxed{11+x}", "11+x"),
     ("physics", r"\boxed{2.5 J or 2500 mJ}", "2.5 J"),
     ("physics", r"\boxed{2.5 J \approx 2.5 J}", "2.5 J"),
     ("physics", r"\boxed{E = 2.5 J = 2500 mJ}", "2.5 J"),
@@ -113,6 +119,28 @@ def test_the_same_value_repeated_or_a_set_reference_is_no_hedge(
 ) -> None:
     verdict = judge(subject, response, reference)
     assert verdict.correct is True, verdict
+
+
+def test_gold_solutions_are_never_hedges_unless_they_box_several_values(
+    shared_data: Path,
+) -> None:
+    """MATH's 5,000 and GSM8K's 1,319 worked solutions against their own answers: the rule
+    refuses only solutions whose final boxes state two different values (5 in MATH)."""
+    math = SUBJECTS["math"]
+    refused = []
+    for name, solution, answer_of in (
+        ("math", "solution", lambda row: row["answer"]),
+        ("gsm8k", "answer", lambda row: row["answer"].split("####")[-1].strip().replace(",", "")),
+    ):
+        for line in (shared_data / name / "test.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            item = VerifyItem("g", "math", row[solution], answer_of(row))
+            verdict = math.verify(item)
+            if verdict.reason == SEVERAL_CANDIDATES.value:
+                refused.append(verdict)
+    assert all(r"\boxed" not in (v.predicted or "") for v in refused)
+    assert all(len(v.details["candidates"]) == 2 and "," in (v.predicted or "") for v in refused)
+    assert len(refused) <= 5, [v.predicted for v in refused]
 
 
 # --- issue 23, item 4: physics and chemistry read the answer with the shared extraction ---
