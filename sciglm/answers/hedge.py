@@ -145,7 +145,7 @@ def _plain(text: str) -> str:
         if new == text:
             break
         text = new
-    text = re.sub(r"(?<=\d)(?:,\\!\s*|\{,\})(?=\d{3}(?!\d))", ",", text)  # 11,\! 111, 14{,}916
+    text = re.sub(r"(?<=\d)(?:,\s*\\!\s*|\{,\})(?=\d{3}(?!\d))", ",", text)  # 11, \!111, 14{,}916
     text = re.sub(r"(?<=\d)\s*-{2,3}\s*(?=\d)", " – ", text)  # 6--7: an en dash
     text = _SPACING.sub(" ", text).replace("$", " ")
     text = re.sub(r"(?<=\d)\s*~\s*(?=\d)", " – ", text).replace("~", " ")  # 6~7: a range

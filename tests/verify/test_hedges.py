@@ -100,6 +100,7 @@ def test_every_hedge_form_is_false_with_the_typed_reason(
     ("math", r"\boxed{\frac{6}{7}}", "6/7"),
     ("math", r"\boxed{2-3i}", "2-3i"),
     ("math", r"\boxed{1,000}", "1000"),
+    ("math", r"The answer is: \$15, \!000", r"\$15,\!000"),  # thousands, spaced
     # from MATH gold solutions: prose after the box, and one expression boxed twice
     ("math", r"There are $\boxed{6}$ possible values of $m$: 1, 2, 3, 4, 5, 6.", "6"),
     ("math", r"when $N = \boxed{6}$, $30N + 7 = 187$ is composite.", "6"),
