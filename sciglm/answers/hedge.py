@@ -99,6 +99,7 @@ _NAME = re.compile(r"\s*\\?[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\^\{?[A-Za-z0-9*]+
 _HYPHEN_RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*([A-Za-z°%µΩÅ].*)$")
 #: ``2.5 J/3 J``: each side of the ``/`` is a number and a unit.
 _QUANTITY = re.compile(r"^\s*-?\d+(?:\.\d+)?(?:\s*(?:e|E)-?\d+)?\s*([A-Za-z°%µΩÅ][^/]*)$")
+#: ``1,000`` is one number; ``0, 100`` (a comma and a space) is a list, as is ``115, 000``
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _COMMA = re.compile(r"[,;]")
 MAX_CANDIDATE_WORDS = 3  # words of 3+ letters a candidate value may have ("the chloroplast")

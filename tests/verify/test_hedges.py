@@ -74,6 +74,7 @@ def assert_hedge(verdict: Verdict) -> None:
     ("physics", r"\boxed{A or B}", "A"),
     ("physics", r"The answer is \boxed{yes or no}", "yes"),
     ("math", r"\boxed{6 \vee 7}", "6"),
+    ("physics", r"\boxed{0, 100}", "0"),  # a comma and a space: a list, never thousands
     ("math", r"\boxed{7} or 6", "7"),  # after the box
     ("math", "The answer is 6 (or 7).", "6"),
     ("physics", r"\boxed{2.5 J (or 3 J)}", "2.5 J"),  # an aside
