@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import re
 
-from sciglm.answers import extract
-from sciglm.answers.reasoning import split_reasoning, unclosed_reasoning
+from sciglm.answers import extract, hedge
+from sciglm.answers.reasoning import (
+    REASONING_UNCLOSED,
+    split_reasoning,
+    unclosed_reasoning,
+)
 from sciglm.records import Verdict, VerifyItem
 from sciglm_math import guard, numeric, symbolic, units
 from sciglm_math.normalize import (
@@ -118,6 +122,21 @@ def same_answer(reference: str, answer: str) -> bool | None:
     return None
 
 
+def _same_value(first: str, second: str) -> bool | None:
+    """Whether two candidates of one answer are the same value (``x+11``, ``11+x``): the fast
+    paths, else math-verify."""
+    fast = same_answer(first, second)
+    return fast if fast is not None else symbolic.compare(first, second).equal
+
+
+def _real_value(text: str) -> float | None:
+    """The real value of a constant answer (``\\frac{1}{3}``) for the hedge rule, or ``None``."""
+    value = numeric.evaluate(text)
+    if value is None or value.kind or len(value.items) != 1 or value.items[0].imag:
+        return None
+    return float(value.items[0].real)
+
+
 def warmup() -> None:
     """Import math-verify and let sympy build its constants (once per worker process)."""
     symbolic.warmup()
@@ -172,8 +191,7 @@ def verify(item: VerifyItem) -> Verdict:
         if refusal:
             return Verdict(None, None, f"{side}: {refusal}", {"method": "guard"})
     if unclosed_reasoning(item.response):
-        return Verdict(False, None, "no final answer: the response ends inside its reasoning "
-                       "block (an answer inside reasoning is not an answer)")
+        return Verdict(False, None, REASONING_UNCLOSED)
     reference = reference_answer(item.reference)
     expected = reference_letter(reference, item.choices)
     if expected is not None:
@@ -185,11 +203,12 @@ def verify(item: VerifyItem) -> Verdict:
             reason = "no final answer found after the reasoning block (an answer inside " \
                      "reasoning is not an answer)"
         return Verdict(False, None, reason)
-    return compare(reference, answer)
+    return compare(reference, answer, response)
 
 
-def compare(reference: str, answer: str) -> Verdict:
-    """Judge one extracted ``answer`` against one ``reference`` answer."""
+def compare(reference: str, answer: str, response: str = "") -> Verdict:
+    """Judge one extracted ``answer`` against one ``reference`` answer (read from ``response``,
+    where given)."""
     shown = _shown(answer)
     for side, text in (("reference", reference), ("answer", answer)):
         refusal = guard.refuse(text)
@@ -200,6 +219,11 @@ def compare(reference: str, answer: str) -> Verdict:
         if problem:  # two identical broken answers compare nothing
             reason = f"{side}: not well-formed LaTeX ({problem}), not checked"
             return Verdict(None, shown, reason, {"method": "guard"})
+    single = hedge.resolve(answer, reference, _same_value, response=response,  # docs/verify.md
+                           evaluate=_real_value)
+    if isinstance(single, hedge.Hedge):
+        return single.verdict(shown)
+    answer = single
     ref_unit, ans_unit = units.unit_of(reference), units.unit_of(answer)
     if ref_unit and ans_unit and ref_unit != ans_unit:
         reason = f"different units ({ref_unit}, {ans_unit}): the math subject does not convert"

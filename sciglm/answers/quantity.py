@@ -293,6 +293,23 @@ def find_quantities(text: str, limit: int = 20) -> list[Quantity]:
     return found
 
 
+def quantity_at(text: str) -> Quantity | None:
+    """The quantity ``text`` opens with: its whole number (``6.549e+04``, ``1.5 \\times
+    10^{3}``) and the unit written right after it (``J.``, ``m/s, so``); no unit where the
+    next word only may be one ("5 in total" is not inches)."""
+    text = clean_latex(text[:MAX_TEXT]).lstrip()
+    match = _NUMBER.match(text)
+    value = parse_number(match) if match else None
+    if match is None or value is None:
+        return None
+    source = _unit_text(text[match.end():])
+    words = source.split()
+    if not words or words[0].lower() in _STOP_WORDS or _HUGE_POWER.search(source):
+        return Quantity(value)
+    unit, pretty = parse_unit(source)
+    return Quantity(value, unit, pretty) if unit is not None else Quantity(value)
+
+
 def parse_quantity(text: str) -> Quantity | None:
     """The quantity an answer states: after its last ``=``/``≈``, the first number and its unit."""
     if len(text) > MAX_TEXT:

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 
+#: The verdict's reason for a response cut off inside its reasoning block (always ``false``).
+REASONING_UNCLOSED = ("no final answer: the response ends inside its reasoning block (an answer "
+                      "inside reasoning is not an answer)")
+
 _OPEN = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
 _CLOSE = re.compile(r"</(?:think|thinking|reasoning)>", re.IGNORECASE)
 

@@ -15,8 +15,10 @@ The reference decides how an answer is judged, in this order:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
+from sciglm.answers import extract, hedge
 from sciglm.answers.choices import (
     LETTERS,
     parse_bool,
@@ -24,30 +26,48 @@ from sciglm.answers.choices import (
     predicted_letters,
     reference_letters,
 )
-from sciglm.answers.extract import final_answer, refusal
+from sciglm.answers.extract import refusal
 from sciglm.answers.quantity import (
+    MAX_TEXT,
     Quantity,
     compare,
     parse_quantity,
     parse_reference,
     parse_unit_text,
+    quantity_at,
+)
+from sciglm.answers.reasoning import (
+    REASONING_UNCLOSED,
+    split_reasoning,
+    unclosed_reasoning,
 )
 from sciglm.records import Verdict, VerifyItem
 
 MAX_SYMBOLIC = 500  # characters handed to math-verify's LaTeX parser
-MAX_LAST_LINE = 500  # a last line longer than this is not taken as the stated answer
+MAX_LAST_LINE = 500  # where no answer is stated, a longer last line is not read (null)
+MAX_QUANTITY_AT = 200  # characters from a stated number read for its whole quantity
 MAX_UNIT_FIELD = 200  # characters of a reference's separate unit field
 _NESTED_POWER = re.compile(r"\^\s*\{[^{}]*\^")  # 9^{9^{9}}: a tower sympy would try to evaluate
 
 
 def stated_answer(response: str) -> str | None:
-    """The final answer of a response: boxed / ``####`` / "the answer is", else its last line
-    (``None`` where that line is longer than :data:`MAX_LAST_LINE`: never a part of it)."""
-    found = final_answer(response)
-    if found:
+    """The final answer, found by the extraction every subject shares
+    (:func:`sciglm.answers.extract.stated_answer`: boxes, ``####``, "the answer is …", a bare
+    expression, the last maths span or number). Where it took a number alone, the quantity
+    written there is read whole: the number with its exponent and the unit that follows it
+    ("… is 5 joules." → ``5.0 J``, ``6.549e+04 kg m^2/s^2`` → ``65490.0 kg·m²/s²``)."""
+    found = extract.stated_answer(response)
+    if found is None:
+        return None
+    found = found.strip().strip("$").strip()
+    quantity = parse_reference(found)
+    if quantity is None or quantity.has_unit or quantity.unit_text:
         return found
-    lines = [line.strip() for line in response.strip().splitlines() if line.strip()]
-    return lines[-1] if lines and len(lines[-1]) <= MAX_LAST_LINE else None
+    at = response.rfind(found)
+    written = quantity_at(response[at:at + MAX_QUANTITY_AT]) if at >= 0 else None
+    if written is None or not written.has_unit and written.value == quantity.value:
+        return found
+    return f"{written.value!r} {written.unit_text}".strip()
 
 
 def answer_refusal(response: str) -> str | None:
@@ -55,10 +75,13 @@ def answer_refusal(response: str) -> str | None:
     why = refusal(response)
     if why:
         return why
-    if final_answer(response) is None:
+    if extract.final_answer(response) is None and extract.stated_sentence(response) is None:
         lines = [line for line in response.strip().splitlines() if line.strip()]
         if lines and len(lines[-1].strip()) > MAX_LAST_LINE:
             return f"last line too long to read as the answer (limit {MAX_LAST_LINE} characters)"
+    stated = extract.stated_answer(response)
+    if stated is not None and len(stated) > MAX_TEXT:
+        return f"stated answer too long to read whole ({len(stated)} characters, limit {MAX_TEXT})"
     return None
 
 
@@ -180,8 +203,16 @@ def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
     unit_field = item.extra.get("unit")
     if isinstance(unit_field, str) and len(unit_field) > MAX_UNIT_FIELD:
         return Verdict(None, None, f"unit field too long to read (limit {MAX_UNIT_FIELD})")
+    if unclosed_reasoning(item.response):
+        return Verdict(False, None, REASONING_UNCLOSED)
+    # reasoning is not the answer: only what follows it is read (docs/verify.md)
+    item = replace(item, response=split_reasoning(item.response)[1])
     tolerance = _tolerance(item.extra, rel_tol)
     letters = reference_letters(item.reference)
+    if letters is None or len(letters) == 1:  # several letters: the answer is a set of them
+        hedged = hedge_verdict(item, tolerance)
+        if hedged is not None:
+            return hedged
     if letters is not None:
         return verify_choice(item, letters)
     expected = parse_bool(item.reference)
@@ -191,6 +222,33 @@ def verify_scientific(item: VerifyItem, rel_tol: float) -> Verdict:
     if reference is not None:
         return verify_quantity(item, reference, scale, tolerance)
     return verify_symbolic(item)
+
+
+def hedge_verdict(item: VerifyItem, rel_tol: float) -> Verdict | None:
+    """``false`` when the stated answer offers several candidates (:mod:`sciglm.answers.hedge`:
+    one quantity, unit and all), else ``None``. The answer as the shared extraction wrote it,
+    so that a value joined to it in the response is found next to it."""
+    stated = extract.stated_answer(item.response)
+    if stated is None:
+        return None
+    stated = stated.strip().strip("$").strip()
+    found = hedge.resolve(stated, item.reference or "", lambda a, b: _same(a, b, rel_tol),
+                          quantities=True, response=item.response)
+    return found.verdict(stated[:200]) if isinstance(found, hedge.Hedge) else None
+
+
+def _same(a: str, b: str, rel_tol: float) -> bool:
+    """Whether two candidates are the same value: quantities within ``rel_tol`` (a unit-less
+    number read in the other's unit), the same true/false, else the same text."""
+    first, second = parse_quantity(a), parse_quantity(b)
+    if first is not None and second is not None:
+        return compare(first, second, rel_tol)[0]
+    if first is not None or second is not None:
+        return False
+    truth = parse_bool(a), parse_bool(b)
+    if truth[0] is not None or truth[1] is not None:
+        return truth[0] == truth[1]
+    return _normalize(a) == _normalize(b)
 
 
 def _tolerance(extra: dict[str, Any], default: float) -> float:

@@ -12,7 +12,11 @@ bound), called from :func:`sciglm.verify.worker.verify_one` when a check names o
 - ``custom``: the registered benchmark's own ``custom_score``.
 
 A response longer than :data:`MAX_CHARS` is never judged (``null`` with the reason): a
-verdict is never taken from part of an answer.
+verdict is never taken from part of an answer. Every scorer here obeys the hedge rule
+(:mod:`sciglm.answers.hedge`, docs/verify.md): a response whose stated answer offers several
+candidates for a single-valued reference (``A or B``, ``maybe 42 or 7``) is ``false`` with the
+reason "several candidate answers", before the scorer's own rule; ``first-char`` and
+``contains`` are SciEval's original rules otherwise.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sciglm.answers import extract, hedge
 from sciglm.answers.choices import predicted_letters, reference_letters
 from sciglm.records import Verdict, VerifyItem
 
@@ -39,6 +44,20 @@ def _too_long(item: VerifyItem) -> Verdict | None:
     return None
 
 
+def _hedged(item: VerifyItem) -> Verdict | None:
+    """``false`` when the response's stated answer offers several candidates (the hedge rule);
+    ``null`` when the answer is too long to check for them."""
+    stated = extract.stated_answer(item.response)
+    if stated is None:
+        return None
+    if len(stated) > hedge.MAX_ANSWER:
+        return Verdict(None, None, f"stated answer over {hedge.MAX_ANSWER} characters: "
+                                   "cannot be checked for several candidate answers")
+    found = hedge.resolve(stated, (item.reference or "").strip(), hedge.same_text,
+                          response=item.response)
+    return found.verdict(stated[:200]) if isinstance(found, hedge.Hedge) else None
+
+
 def score_letter(item: VerifyItem) -> Verdict:
     """The option letter the response settles on against the reference letter(s)."""
     expected = reference_letters(item.reference or "")
@@ -46,6 +65,8 @@ def score_letter(item: VerifyItem) -> Verdict:
         return Verdict(None, None, f"reference {item.reference!r} is not an option letter")
     if (long := _too_long(item)) is not None:
         return long
+    if len(expected) == 1 and (hedged := _hedged(item)) is not None:
+        return hedged
     allowed = "ABCDEFGHIJ"[: len(item.choices) if item.choices else 10]
     opening = _OPENING_LETTER.match(item.response)
     predicted = (opening.group(1) or opening.group(2)).upper() if opening else None
@@ -65,6 +86,8 @@ def score_first_char(item: VerifyItem) -> Verdict:
     reference = (item.reference or "").strip()
     if (long := _too_long(item)) is not None:
         return long
+    if (hedged := _hedged(item)) is not None:
+        return hedged
     response = item.response.strip()
     if not response:
         return Verdict(False, None, "empty response")
@@ -81,6 +104,8 @@ def score_contains(item: VerifyItem) -> Verdict:
         return Verdict(None, None, "no reference answer")
     if (long := _too_long(item)) is not None:
         return long
+    if (hedged := _hedged(item)) is not None:
+        return hedged
     correct = reference.lower() in item.response.lower()
     return Verdict(correct, item.response.strip()[:200],
                    f"reference {'found' if correct else 'not found'} in the response")

@@ -43,6 +43,10 @@ CASES = [
     ("yes-no-wrong", "biology", "Answer: no", "yes", {}, False),
     ("smiles", "chemistry", "Answer: CCO", "CCO", {}, True),
     ("symbolic", "physics", r"\boxed{\frac{m g}{k}}", r"\frac{mg}{k}", {}, True),
+    # a hedge is not an answer (issue 29); the same quantity twice is one answer
+    ("hedge", "physics", r"\boxed{2.5 J or 3 J}", "2.5 J", {}, False),
+    ("hedge-unitless", "chemistry", r"\boxed{0.25 or 0.5}", "0.25 M", {}, False),
+    ("same-twice", "physics", r"\boxed{2.5 J or 2500 mJ}", "2.5 J", {}, True),
     # size guards and scan limits give null with a reason, never a verdict from part of the text
     ("tower", "physics", r"\boxed{9^{9^{9^{9}}}}", r"\frac{mg}{k}", {}, None),
     ("nested", "physics", r"\boxed{" + "(" * 10000 + "1" + ")" * 10000 + "}", r"\frac{a}{b}", {},

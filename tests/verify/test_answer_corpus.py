@@ -27,6 +27,8 @@ POLICY_MISSES = {
     "p127": "decimals compared to 6 places (0.33 for 1/3)",
     "p133": "decimals compared to 6 places (2.6667 for 8/3)",
     "p206": "a reference whose box is never closed is not judged",
+    "p096": "the hedge rule: 1/3 \\approx 11 offers two different values",
+    "p099": "the hedge rule: 1/3 \\approx 1.3 offers two different values (1.3 is no rounding)",
 }
 
 
