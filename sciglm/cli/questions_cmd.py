@@ -20,8 +20,10 @@ from sciglm.io.jsonl import dumps
 def questions(**values: Any) -> None:
     """Load questions and show them in sciglm's normalized form.
 
-    A catalogue name is read from the mirror in $SCIGLM_DATA or the cache, and downloaded
-    into the cache when it is in neither (see 'sciglm data').
+    A catalogue name is read from the mirror in --data-dir (else $SCIGLM_DATA), else from the
+    cache 'sciglm data pull' fills, and downloaded into the cache when it is in neither (see
+    'sciglm data'). Annotate a train split (gsm8k:train): a test split is an evaluation set,
+    and 'sciglm filter' drops annotations of its questions as contaminated.
 
     \b
     Examples:
@@ -33,7 +35,8 @@ def questions(**values: Any) -> None:
     """
     config = from_values(QuestionsConfig, values)
     mapping = config.mapping()
-    loaded = itertools.chain.from_iterable(load_questions(s, config.subject, mapping)
+    loaded = itertools.chain.from_iterable(load_questions(s, config.subject, mapping,
+                                                                 config.data_dir)
                                            for s in config.sources)
     shown = list(itertools.islice(loaded, config.limit))
     if config.as_jsonl:
