@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sciglm.cli.common import console, print_table
+from sciglm.cli.common import console, print_listing
 from sciglm.config import click_options, from_values
 from sciglm.data.questions import load_questions
 from sciglm.data.questions_config import QuestionsConfig
@@ -47,7 +47,7 @@ def questions(**values: Any) -> None:
         [q.id, q.subject, q.source, _short(q.question, 70), _short(q.reference or "", 20)]
         for q in shown
     ]
-    print_table("questions", ["id", "subject", "source", "question", "reference"], rows)
+    print_listing("questions", ["id", "subject", "source", "question", "reference"], rows)
     console.print(f"{len(shown)} question(s)")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sciglm.eval.interval import SMALL_N, wilson
 from sciglm.eval.paper import PaperTable
 
 
@@ -32,9 +33,20 @@ class Tally:
     def accuracy(self) -> float:
         return 100.0 * self.correct / self.n if self.n else 0.0
 
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The 95% Wilson interval of the accuracy, in percent."""
+        return wilson(self.correct, self.n)
+
+    def interval_text(self) -> str:
+        """``"25.8–65.8"`` when there are fewer than :data:`SMALL_N` items, else ``""``."""
+        low, high = self.interval
+        return f"{low:.1f}–{high:.1f}" if 0 < self.n < SMALL_N else ""
+
     def to_dict(self) -> dict[str, Any]:
+        low, high = self.interval
         return {"n": self.n, "correct": self.correct, "undecided": self.undecided,
-                "accuracy": round(self.accuracy, 2)}
+                "accuracy": round(self.accuracy, 2), "ci95": [round(low, 2), round(high, 2)]}
 
 
 @dataclass
@@ -72,6 +84,8 @@ class Report:
     paper: PaperTable | None = None
     #: The run continued from predictions already in its folder.
     resumed: bool = False
+    #: Generation time of the items this run asked the model (absent when none were asked).
+    timing: dict[str, Any] | None = None
 
     @property
     def average(self) -> float:
@@ -80,7 +94,9 @@ class Report:
 
     def summary_table(self) -> tuple[list[str], list[list[str]]]:
         """The paper's layout: one row per model, one column per benchmark, then the average;
-        with a paper table, its rows follow (empty cells where it has no such column)."""
+        with a paper table, its rows follow (empty cells where it has no such column); then
+        the items scored (``n``) and, where fewer than :data:`SMALL_N`, the 95% Wilson interval
+        of the run's accuracy."""
         columns = ["Model"] + [b.title for b in self.benchmarks] + ["Avg."]
         row = [self.model] + [f"{b.total.accuracy:.1f}" for b in self.benchmarks]
         rows = [row + [f"{self.average:.1f}"]]
@@ -88,6 +104,8 @@ class Report:
             for paper_row in self.paper.rows:
                 cells = [self.paper.cell(paper_row, b.name) for b in self.benchmarks]
                 rows.append([paper_row.model] + cells + [""])
+        rows.append(["n"] + [str(b.total.n) for b in self.benchmarks] + [""])
+        rows.append(["95% CI"] + [b.total.interval_text() for b in self.benchmarks] + [""])
         return columns, rows
 
     def compare_table(self) -> tuple[list[str], list[list[str]]]:
@@ -137,6 +155,8 @@ class Report:
                 for b in self.benchmarks
             },
         }
+        if self.timing is not None:
+            data["timing"] = self.timing
         if self.paper is not None:
             data["compare"] = {
                 "table": self.paper.name, "citation": self.paper.citation,
@@ -153,7 +173,8 @@ class Report:
         if self.paper is not None:
             parts += [f"- {line}" for line in self.paper_notes()] + [""]
         parts += ["## Per benchmark and subject", ""] + _markdown_table(*self.detail_table())
-        parts += ["", "Accuracy = correct / items × 100; undecided verdicts count as wrong."]
+        parts += ["", "Accuracy = correct / items × 100; undecided verdicts count as wrong. "
+                  "95% CI: the Wilson score interval of the run's accuracy."]
         return "\n".join(parts) + "\n"
 
 

@@ -47,7 +47,7 @@ def test_models_list_and_rm(hub, capsys) -> None:
     assert all(e["size_bytes"] > 100_000 and e["converter_version"] == cache.converter_version()
                for e in listed)
     code, out, err = run(["models", "list"], capsys)
-    assert code == 0 and "zd21/SciGLM-6B" in err and "THUDM/chatglm3-6b-base" in err
+    assert code == 0 and "zd21/SciGLM-6B" in out and "THUDM/chatglm3-6b-base" in out
     code, out, err = run(["models", "rm", "zd21/SciGLM-6B"], capsys)
     assert code == 0 and f"removed {listed[1]['key']}" in err
     assert [e["source"] for e in cache.entries()] == [BASE.hub_id]
