@@ -31,6 +31,12 @@ class Subject:
     def warmup(self) -> None:
         """Prepare expensive state (parsers, unit registries) once per worker process."""
 
+    def unavailable(self) -> str | None:
+        """Why this subject can judge nothing on this machine (the Lean subject without a
+        toolchain), else ``None``. Asked before a run generates anything, so that the warning
+        comes first, not after the model's work."""
+        return None
+
     # -- answers -------------------------------------------------------------------------
     def extract_answer(self, response: str, item: VerifyItem | None = None) -> str | None:
         """The final answer stated in ``response``, or ``None`` where there is none."""

@@ -37,6 +37,13 @@ class LeanSubject(Subject):
         """Import the checker, the screen and the REPL client once per worker (no REPL yet)."""
         from sciglm_lean import checker, dojo  # noqa: F401 - imported for the workers to share
 
+    def unavailable(self) -> str | None:
+        """The reason no REPL can start here (no ``lake``, no built REPL), else ``None``."""
+        from sciglm_lean.config import LeanConfig, resolve_launch
+
+        launch = resolve_launch(LeanConfig.from_env())
+        return launch if isinstance(launch, str) else None
+
     def checker(self) -> LeanChecker:
         """This process's checker (created on first use, never in the fork server)."""
         if self._checker is None:

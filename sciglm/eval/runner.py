@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sciglm import __version__
+from sciglm import __version__, registry
 from sciglm.eval import benchmarks as bm
 from sciglm.eval.prompts import build_prompt
 from sciglm.eval.protocols import check_prompt_format, get_protocol
@@ -74,6 +74,8 @@ def run_eval(
     table = get_table(options.compare) if options.compare else None
     folder = RunFolder(output)
     plans = [(bench, *_plan(bench, data_dir, options)) for bench in benchmarks]
+    for bench, selected, _ in plans:
+        warn_unjudgeable(bench.title, [q.subject for q in selected])
     config = {
         "model": (model_id or {}).get("model", model.label),
         "base_url": (model_id or {}).get("base_url"),
@@ -243,6 +245,20 @@ def _save_judged(bench: bm.Benchmark, items: list[_Pending], sink: JsonlAppender
     for item in items:
         if item.future.done() and item.future.result().status is not VerdictStatus.NOT_RUN:
             sink.write(_record(bench, item, item.future.result()))
+
+
+def warn_unjudgeable(title: str, subjects: list[str]) -> None:
+    """Before any generation: warn when a subject of these items can judge nothing here (its
+    items would be generated, then all come back undecided)."""
+    from sciglm.console import console
+
+    for name in sorted(set(subjects)):
+        reason = registry.get_subject(name).unavailable()
+        if reason:
+            count = subjects.count(name)
+            console.print(f"warning: {title}: the {name} subject cannot judge here ({reason}); "
+                          f"its {count} item(s) will be generated and come back undecided",
+                          style="yellow", markup=False)
 
 
 def _timing(timing: dict[str, Any]) -> dict[str, Any] | None:
