@@ -1,5 +1,6 @@
-"""The stderr console every command and core module prints through, and its two outputs:
-tables (on stderr, for people) and JSON (on stdout, for programs)."""
+"""The stderr console every command and core module prints through, and its outputs: tables
+(on stderr, for people), JSON (on stdout, for programs) and listings (a table on a terminal,
+plain lines on stdout when piped)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,31 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
         table.add_column(column, justify="left" if column == columns[0] else "right")
     for row in rows:
         table.add_row(*[str(cell) for cell in row])
+    console.print(table)
+
+
+def print_listing(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                  piped: bool | None = None) -> None:
+    """What a listing command (``data list``, ``plugins``, ``models catalog`` …) prints: piped
+    (``piped`` None: stdout is not a terminal), one row per line on stdout, cells separated
+    by a tab (``sciglm data list | grep gsm8k``); on a terminal, a table on stderr whose first
+    column (the name to type) is never cut, however narrow the terminal."""
+    if piped is None:
+        piped = not sys.stdout.isatty()
+    cells = [[" ".join(str("" if cell is None else cell).split()) for cell in row] for row in rows]
+    if piped:
+        sys.stdout.write("".join("\t".join(row) + "\n" for row in cells))
+        sys.stdout.flush()
+        return
+    table = Table(title=title)
+    for number, column in enumerate(columns):
+        if number == 0:
+            width = max([len(column), *(len(row[0]) for row in cells)])
+            table.add_column(column, no_wrap=True, min_width=width)
+        else:
+            table.add_column(column, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
 
 

@@ -46,5 +46,15 @@ def register_benchmarks(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def register_checks(register: Callable[[str, Callable[[], Any]], None]) -> None:
+    """Register ``sciglm doctor`` checks: ``register(name, check)``, ``check()`` returning a
+    :class:`sciglm.doctor.Check` (name, status, detail, fix).
+
+    Called once per ``sciglm doctor``; a check must be fast (no model, no network) and report a
+    missing piece with its fix rather than raise (an exception is shown as ``failed``).
+    """
+
+
+@hookspec
 def register_commands(cli: Any) -> None:
     """Add subcommands to the ``sciglm`` click group (e.g. ``sciglm lean setup``)."""

@@ -16,6 +16,14 @@ def register_subjects(register: Callable[[Any], None]) -> None:
 
 
 @hookimpl
+def register_checks(register: Callable[..., None]) -> None:
+    from sciglm_lean.checks import check_bubblewrap, check_lean
+
+    register("Lean", check_lean)
+    register("bubblewrap", check_bubblewrap)
+
+
+@hookimpl
 def register_loaders(register: Callable[..., None]) -> None:
     from sciglm_lean import loaders
 

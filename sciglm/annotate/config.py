@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sciglm.catalog.config import data_dir_option
 from sciglm.config import option
 from sciglm.endpoint.cache import default_cache_path
 from sciglm.endpoint.client import DEFAULT_IDLE_TIMEOUT
@@ -46,6 +47,7 @@ class AnnotateConfig:
     retry_errors: bool = option(False, "Drop records that failed on teacher errors from OUTPUT "
                                 "and run them again.")
     limit: int | None = option(None, "Annotate at most this many questions.", min=1)
+    data_dir: str | None = data_dir_option("the evaluation sets")
     skip_invalid: bool = option(False, "Report and skip bad input lines.")
     request_timeout: float = option(300.0, "Seconds one try of a request may take in all.",
                                     min=1)

@@ -5,16 +5,24 @@ with its default and help, in one place; the commands' click options are derived
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sciglm.config import option
+
+
+def data_dir_option(what: str) -> Any:
+    """The ``--data-dir`` field of every command that reads the public sets (``what``: what it
+    reads there), found as :func:`sciglm.catalog.data.data_roots` says."""
+    return option(None, f"Mirror of the public sets to read {what} from first (default: "
+                  "$SCIGLM_DATA), then the cache 'sciglm data pull' fills.", path="dir",
+                  exists=True)
 
 
 @dataclass
 class MirrorLookupConfig:
     """Where to look for a set besides the cache (``data list``, ``data info``)."""
 
-    data_dir: str | None = option(None, "A mirror folder to check besides the cache (default: "
-                                  "$SCIGLM_DATA).", path="dir")
+    data_dir: str | None = data_dir_option("the sets")
 
 
 @dataclass
@@ -37,7 +45,8 @@ class DataPullConfig:
 
     pull_all: bool = option(False, "Pull every set that can be downloaded.", flag="--all")
     to: str | None = option(None, "Write the mirror here (default: the cache, "
-                            "$HF_HOME/sciglm/data).", path="dir")
+                            "$HF_HOME/sciglm/data); the folder --data-dir / $SCIGLM_DATA "
+                            "then names.", path="dir", aliases=("--data-dir",))
     as_json: bool = option(False, "Print what was pulled as JSON on stdout.", flag="--json")
 
 

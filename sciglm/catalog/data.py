@@ -138,9 +138,11 @@ _UNPINNED = "No commit sha of this Hub repository could be found from here: the 
 
 _BUILTIN = (
     DataSource(
-        "gsm8k", "GSM8K (test)", {"test": "gsm8k/test.jsonl"},
+        "gsm8k", "GSM8K (test: the benchmark; train: questions to annotate)",
+        {"test": "gsm8k/test.jsonl", "train": "gsm8k/train.jsonl"},
         hub_id="openai/gsm8k", revision="740312add88f781978c0658806c59bc2815b9866",
-        hub_files={"test": "main/test"}, licence="MIT", loader="gsm8k", rows={"test": 1319},
+        hub_files={"test": "main/test", "train": "main/train"}, licence="MIT", loader="gsm8k",
+        rows={"test": 1319, "train": 7473},
         citation="Cobbe et al., 2021, Training Verifiers to Solve Math Word Problems, "
                  "arXiv 2110.14168",
         homepage="https://github.com/openai/grade-school-math"),
@@ -341,6 +343,31 @@ def data_dir_from_env() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def mirror_dir(data_dir: str | Path | None = None) -> Path | None:
+    """The mirror a command reads: ``--data-dir`` when given, else ``$SCIGLM_DATA``, else none."""
+    return Path(data_dir).expanduser() if data_dir else data_dir_from_env()
+
+
+def data_roots(data_dir: str | Path | None = None) -> list[tuple[str, Path]]:
+    """Where every command reads the public sets, in order (the one data location rule):
+    ``("mirror", DIR)`` for ``--data-dir`` (else ``$SCIGLM_DATA``) when there is one, then
+    ``("cache", DIR)``: sciglm's cache, ``$HF_HOME/sciglm/data``, which ``sciglm data pull``
+    fills. ``eval``, ``questions``, ``filter``/``mix`` decontamination and ``doctor`` use it."""
+    from sciglm.data.hub import cache_root
+
+    mirror = mirror_dir(data_dir)
+    return ([("mirror", mirror)] if mirror is not None else []) + [("cache", cache_root())]
+
+
+def find_data_file(relative: str, data_dir: str | Path | None = None) -> Path | None:
+    """The first file ``relative`` (mirror layout, e.g. ``gsm8k/test.jsonl``) found under
+    :func:`data_roots`; ``None`` when no root has it. Never downloads."""
+    for _kind, root in data_roots(data_dir):
+        if (root / relative).is_file():
+            return root / relative
+    return None
+
+
 def get_source(name: str) -> DataSource:
     """The catalogue entry called ``name`` (an alias of :mod:`sciglm.catalog.names`, the name
     of a benchmark whose file it holds, or a Hub id ``hf:ID`` / ``ID``); a clear error naming
@@ -375,8 +402,8 @@ def local_file(source: DataSource, split: str, data_dir: Path | None = None,
                download: bool = True) -> Path:
     """The file of ``split`` of ``source`` in the mirror layout.
 
-    Looked up in ``data_dir`` (which must hold it), else in ``$SCIGLM_DATA``, else in the
-    cache (``$HF_HOME/sciglm/data``); when in none of them it is downloaded into the cache
+    Looked up where :func:`data_roots` says (``data_dir``, else ``$SCIGLM_DATA``, then the
+    cache ``$HF_HOME/sciglm/data``); when in none of them it is downloaded into the cache
     (``download``), or a one-line error names the set, its Hub id and ``sciglm data pull``.
     """
     if split not in source.splits:
@@ -384,17 +411,12 @@ def local_file(source: DataSource, split: str, data_dir: Path | None = None,
             f"{source.name}: no split {split!r} (known: {', '.join(source.splits)})"
         )
     relative = source.splits[split]
-    if data_dir is not None:
-        if (Path(data_dir) / relative).is_file():
-            return Path(data_dir) / relative
-        raise SciglmError(f"{source.name}: {Path(data_dir) / relative} not found (the --data-dir "
-                          f"mirror lacks it; 'sciglm data pull {source.name} --to {data_dir}')")
-    env = data_dir_from_env()
-    if env is not None and (env / relative).is_file():
-        return env / relative
+    mirror = mirror_dir(data_dir)
+    if mirror is not None and (mirror / relative).is_file():
+        return mirror / relative
     from sciglm.data import hub
 
-    return hub.cached_file(source, split, download=download, looked_in=env)
+    return hub.cached_file(source, split, download=download, looked_in=mirror)
 
 
 def training_files(spec: str, data_dir: Path | None = None) -> list[Path]:

@@ -65,7 +65,7 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
 
     \b
     Examples:
-      sciglm questions --subject math --source gsm8k:test.jsonl --limit 100 --jsonl > q.jsonl
+      sciglm questions --source gsm8k:train --limit 100 --jsonl > q.jsonl
       sciglm annotate q.jsonl --output annotated.jsonl                 # embedded teacher
       OPENAI_API_KEY=... sciglm annotate q.jsonl -o out.jsonl \\
           --base-url https://api.openai.com/v1 --model gpt-4o-mini --concurrency 32
@@ -104,6 +104,7 @@ def annotate(ctx: click.Context, questions_path: str, **values: Any) -> None:
         say(f"{len(questions)} question(s), {len(questions) - pending} already in "
             f"{output}, {pending} to annotate")
         _warn_unverifiable(questions, config.judge)
+        _warn_contaminated(questions, config.data_dir)
         summary, stats = AnnotateSummary(resumed=len(questions)), None
         if pending:
             with _teacher(config.base_url, config.model) as (base_url, model, embedded):
@@ -137,6 +138,19 @@ def _warn_unverifiable(questions: list[Question], judge: str | None) -> None:
     if missing and not judge:
         say(f"{missing} question(s) have no reference answer: without --judge they cannot "
             "be verified and will be recorded as failed", "yellow")
+
+
+def _warn_contaminated(questions: list[Question], data_dir: str | None) -> None:
+    """Warn before any teacher call when questions are in an evaluation set: filter and mix
+    would drop every annotation of them as contaminated."""
+    from sciglm.data.decontam import eval_set_overlap
+
+    overlap = eval_set_overlap([q.question for q in questions], data_dir)
+    for name, count in sorted(overlap.items()):
+        say(f"warning: {count} of {len(questions)} question(s) are in the evaluation set "
+            f"{name!r}: 'sciglm filter' and 'sciglm mix' will drop their annotations as "
+            "contaminated; annotate a training split instead (e.g. sciglm questions "
+            "--source gsm8k:train)", "yellow")
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sciglm.console import console, print_json, print_table
+from sciglm.console import console, print_json, print_listing, print_table
 from sciglm.progress import progress_bar
 
-__all__ = ["console", "print_json", "print_table", "progress_bar"]
+__all__ = ["console", "print_json", "print_listing", "print_table", "progress_bar"]

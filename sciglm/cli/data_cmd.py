@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sciglm.catalog.config import DataInfoConfig, DataListConfig, DataPullConfig
-from sciglm.cli.common import console, print_json, print_table
+from sciglm.cli.common import console, print_json, print_listing
 from sciglm.config import click_options, from_values
 from sciglm.errors import SciglmError
 
@@ -92,9 +92,9 @@ def list_cmd(**values: Any) -> None:
     if config.as_json:
         print_json(entries)
         return
-    print_table("data sets", ["name", "upstream", "licence", "cached", "rows"],
-                [[e["name"], e["upstream"], e["licence"], e["cached"],
-                  _rows_text(e["rows"] or {}, e["expected_rows"])] for e in entries])
+    print_listing("data sets", ["name", "upstream", "licence", "cached", "rows"],
+                  [[e["name"], e["upstream"], e["licence"], e["cached"],
+                    _rows_text(e["rows"] or {}, e["expected_rows"])] for e in entries])
     console.print("rows with ~ are the upstream counts (not cached here); "
                   "'sciglm data pull NAME' downloads a set")
 
@@ -128,7 +128,7 @@ def info(name: str, **values: Any) -> None:
         print_json(entry)
         return
     rows = [[key, _show(value)] for key, value in entry.items() if value not in (None, "")]
-    print_table(source.name, ["field", "value"], rows)
+    print_listing(source.name, ["field", "value"], rows)
 
 
 def _show(value: object) -> str:

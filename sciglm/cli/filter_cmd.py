@@ -22,18 +22,20 @@ def sidecar(output: str | Path, suffix: str) -> Path:
     return output.with_name(f"{stem}.{suffix}")
 
 
-def eval_sets_from_options(against: tuple[str, ...], no_decontam: bool) -> list[Any]:
+def eval_sets_from_options(against: tuple[str, ...], no_decontam: bool,
+                           data_dir: str | None = None) -> list[Any]:
     """``--against`` sets, else the default ones; warns (never silently skips) when none exist."""
-    from sciglm.data.decontam import default_data_dir, default_eval_sets, parse_eval_set
+    from sciglm.catalog.data import data_roots
+    from sciglm.data.decontam import default_eval_sets, parse_eval_set
 
     if no_decontam:
         return []
-    sets = [parse_eval_set(spec) for spec in against] or default_eval_sets()
+    sets = [parse_eval_set(spec) for spec in against] or default_eval_sets(data_dir)
     if not sets:
-        where = default_data_dir() or "none: set $SCIGLM_DATA"
+        where = ", ".join(f"{kind} {root}" for kind, root in data_roots(data_dir))
         console.print("[yellow]warning:[/] no evaluation sets found (none given with --against, "
-                      f"no benchmark file in the data folder ({where})); "
-                      "decontamination skipped")
+                      f"no benchmark file in {where}; set --data-dir / $SCIGLM_DATA or "
+                      "'sciglm data pull NAME'); decontamination skipped")
     return sets
 
 
@@ -81,7 +83,7 @@ def filter_cmd(inputs: tuple[str, ...], **values: Any) -> None:
         from sciglm.classifier.base import read_meta
 
         read_meta(config.classifier_dir)  # a bad folder fails before any work
-    eval_sets = eval_sets_from_options(config.against, config.no_decontam)
+    eval_sets = eval_sets_from_options(config.against, config.no_decontam, config.data_dir)
     # built up front, so a missing or malformed evaluation file stops before any work
     index = NgramIndex(eval_sets, n=config.ngram) if eval_sets else None
     steps = config.steps(index)

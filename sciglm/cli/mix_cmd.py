@@ -95,7 +95,7 @@ def mix(**values: Any) -> None:
     out = check_output(config.output, "dir")
     pairs, released = [], []
     for subject, spec in _inputs(config.input_specs):
-        expanded, provenance = expand_input(subject, spec, out / "inputs")
+        expanded, provenance = expand_input(subject, spec, out / "inputs", config.data_dir)
         pairs += expanded
         released += [provenance] if provenance else []
     weight_map = parse_weights(config.weights)
@@ -108,7 +108,7 @@ def mix(**values: Any) -> None:
         for item in iter_annotated(path):
             subject_of[id(item)] = subject or item.subject or Path(path).stem
             items.append(item)
-    eval_sets = eval_sets_from_options(config.against, config.no_decontam)
+    eval_sets = eval_sets_from_options(config.against, config.no_decontam, config.data_dir)
     index = NgramIndex(eval_sets, n=config.ngram) if eval_sets else None
     steps = FilterSteps(dedup=None if config.no_dedup else DedupConfig(), decontam=index)
     dropped: list[dict[str, Any]] = []

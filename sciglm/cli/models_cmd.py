@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from sciglm.catalog.config import ModelCatalogConfig
-from sciglm.cli.common import console, print_json, print_table
+from sciglm.cli.common import console, print_json, print_listing
 from sciglm.config import click_options, from_values
 from sciglm.errors import SciglmError
 from sciglm.models.config import ModelsListConfig, ModelsRmConfig
@@ -55,9 +55,9 @@ def catalog_cmd(**values: Any) -> None:
     if from_values(ModelCatalogConfig, values).as_json:
         print_json([asdict(s) for s in CATALOG.values()])
         return
-    print_table("sciglm model catalogue (--json for layout and citation)",
-                ["name", "hub id", "revision", "licence"],
-                [[s.name, s.hub_id, s.revision[:12], s.licence] for s in CATALOG.values()])
+    print_listing("sciglm model catalogue (--json for layout and citation)",
+                  ["name", "hub id", "revision", "licence"],
+                  [[s.name, s.hub_id, s.revision[:12], s.licence] for s in CATALOG.values()])
 
 
 @models.command("fetch")
@@ -95,11 +95,11 @@ def list_cmd(**values: Any) -> None:
     if not found:
         console.print(f"no converted models in {cache.root()}")
         return
-    print_table(f"converted models in {cache.root()} (--json for keys and paths)",
-                ["source", "revision", "size", "converter", "converted"],
-                [[e.get("source"), str(e.get("revision", ""))[:12],
-                  _size(int(e.get("size_bytes", 0))), e.get("converter_version"),
-                  str(e.get("converted_at", ""))[:10]] for e in found])
+    print_listing(f"converted models in {cache.root()} (--json for keys and paths)",
+                  ["source", "revision", "size", "converter", "converted"],
+                  [[e.get("source"), str(e.get("revision", ""))[:12],
+                    _size(int(e.get("size_bytes", 0))), e.get("converter_version"),
+                    str(e.get("converted_at", ""))[:10]] for e in found])
 
 
 @models.command("rm")

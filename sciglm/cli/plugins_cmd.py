@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sciglm import plugins, registry
-from sciglm.cli.common import console, print_json, print_table
+from sciglm.cli.common import console, print_json, print_listing
 from sciglm.config import click_options, from_values
 from sciglm.registry import PluginsConfig
 
@@ -26,7 +26,7 @@ def plugins_cmd(**values: Any) -> None:
     if from_values(PluginsConfig, values).as_json:
         print_json({"subjects": rows, "failed": failed})
         return
-    print_table(
+    print_listing(
         "sciglm subjects",
         ["subject", "plugin", "package", "version", "description"],
         [[r["subject"], r["plugin"], r["package"], r["version"], r["description"]] for r in rows],

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sciglm.cli.common import console, print_table
+from sciglm.cli.common import console, print_listing
 from sciglm.config import click_options, from_values
 from sciglm.data.questions import load_questions
 from sciglm.data.questions_config import QuestionsConfig
@@ -22,8 +22,10 @@ from sciglm.io.paths import check_output
 def questions(**values: Any) -> None:
     """Load questions and show them in sciglm's normalized form.
 
-    A catalogue name is read from the mirror in $SCIGLM_DATA or the cache, and downloaded
-    into the cache when it is in neither (see 'sciglm data').
+    A catalogue name is read from the mirror in --data-dir (else $SCIGLM_DATA), else from the
+    cache 'sciglm data pull' fills, and downloaded into the cache when it is in neither (see
+    'sciglm data'). Annotate a train split (gsm8k:train): a test split is an evaluation set,
+    and 'sciglm filter' drops annotations of its questions as contaminated.
 
     \b
     Examples:
@@ -38,7 +40,8 @@ def questions(**values: Any) -> None:
     if config.output:
         check_output(config.output)
     mapping = config.mapping()
-    loaded = itertools.chain.from_iterable(load_questions(s, config.subject, mapping)
+    loaded = itertools.chain.from_iterable(load_questions(s, config.subject, mapping,
+                                                                 config.data_dir)
                                            for s in config.sources)
     shown = list(itertools.islice(loaded, config.limit))
     if config.output:
@@ -55,7 +58,7 @@ def questions(**values: Any) -> None:
         [q.id, q.subject, q.source, _short(q.question, 70), _short(q.reference or "", 20)]
         for q in shown
     ]
-    print_table("questions", ["id", "subject", "source", "question", "reference"], rows)
+    print_listing("questions", ["id", "subject", "source", "question", "reference"], rows)
     console.print(f"{len(shown)} question(s)")
 
 

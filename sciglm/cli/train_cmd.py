@@ -58,10 +58,12 @@ def config_from_options(ctx: click.Context, config_file: str | None,
 @click.pass_context
 def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: bool, show: int,
           **options: Any) -> None:
-    """Fine-tune MODEL on the mixture DATA with a recipe, saving OUTPUT/final as a normal HF
-    folder. Both recipes use the paper's lr 3e-6 (linear), 2 epochs, 128/512 tokens and 32
-    examples per optimizer step whatever the number of processes (4 per device, accumulation
-    derived); --recipe sciglm also renders, pads and casts exactly as the original script.
+    """Fine-tune MODEL (default: the embedded SmolLM2-135M, offline on a CPU; the paper's base
+    model is --model chatglm3-6b-base) on the mixture DATA with a recipe, saving OUTPUT/final
+    as a normal HF folder. Both recipes use the paper's lr 3e-6 (linear), 2 epochs, 128/512
+    tokens and 32 examples per optimizer step whatever the number of processes (4 per device,
+    accumulation derived); --recipe sciglm also renders, pads and casts exactly as the
+    original script.
 
     Prints how many optimizer steps the run takes before loading the model. Resumes from the
     last OUTPUT/checkpoint-N automatically. Writes OUTPUT/train_config.yaml (every option, git
@@ -75,7 +77,7 @@ def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: b
 
     \b
     Examples:
-      sciglm train --data mix/ --model embedded --output runs/smoke --max-steps 20 --lr 1e-4
+      sciglm train --data mix/ --output runs/smoke --max-steps 20 --lr 1e-4   # embedded
       sciglm train --recipe sciglm --data mix/ --model embedded --dry-run --show 1
       deepspeed --num_gpus 4 --no_local_rank --module sciglm.cli.main train --recipe sciglm \\
           --data mix/ --model models/chatglm3-6b-base-glm --output runs/sciglm \\

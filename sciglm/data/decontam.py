@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sciglm.catalog.data import data_dir_from_env
+from sciglm.catalog.data import find_data_file
 from sciglm.data.text import normalize, tokens
 from sciglm.errors import InputError, SciglmError
 from sciglm.io.jsonl import iter_jsonl
@@ -81,19 +81,12 @@ class Hit:
     overlaps: int
 
 
-def default_data_dir() -> Path | None:
-    """The local mirror of the public sets: ``$SCIGLM_DATA`` (``None`` when unset)."""
-    return data_dir_from_env()
-
-
-def default_eval_sets(data_dir: Path | None = None) -> list[EvalSet]:
-    """Every registered benchmark's scored file found in ``data_dir`` (else ``$SCIGLM_DATA``);
-    empty when there is no data folder."""
-    root = data_dir or default_data_dir()
-    if root is None:
-        return []
-    return [EvalSet(name, str(root / rel)) for name, rel in DEFAULT_EVAL_SETS.items()
-            if (root / rel).is_file()]
+def default_eval_sets(data_dir: str | Path | None = None) -> list[EvalSet]:
+    """Every registered benchmark's scored file found where every command reads the public sets
+    (:func:`sciglm.catalog.data.data_roots`: ``data_dir``, else ``$SCIGLM_DATA``, then the
+    cache ``sciglm data pull`` fills); empty when none has one."""
+    found = ((name, find_data_file(rel, data_dir)) for name, rel in DEFAULT_EVAL_SETS.items())
+    return [EvalSet(name, str(path)) for name, path in found if path is not None]
 
 
 def parse_eval_set(spec: str) -> EvalSet:
@@ -233,3 +226,18 @@ class NgramIndex:
                 results[i] = Hit(offset + i, self.names[owner // 10_000_000],
                                  owner % 10_000_000, " ".join(words), count)
         return results
+
+
+def eval_set_overlap(texts: Sequence[str], data_dir: str | Path | None = None,
+                     n: int = DEFAULT_NGRAM) -> dict[str, int]:
+    """How many of ``texts`` overlap each evaluation set :func:`default_eval_sets` finds (the
+    ones ``sciglm filter`` and ``mix`` would drop them against), by set name; empty when none
+    overlap or no set is found."""
+    sets = default_eval_sets(data_dir)
+    if not sets or not texts:
+        return {}
+    counts: dict[str, int] = {}
+    for hit in NgramIndex(sets, n=n).check(texts):
+        if hit is not None:
+            counts[hit.eval_set] = counts.get(hit.eval_set, 0) + 1
+    return counts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sciglm.catalog.config import data_dir_option
 from sciglm.config import option
 from sciglm.data.decontam import DEFAULT_NGRAM, NgramIndex
 from sciglm.data.dedup import DedupConfig
@@ -52,6 +53,7 @@ class FilterConfig:
                                       "knows, from $SCIGLM_DATA).", multiple=True,
                                       metavar="NAME:PATH[:FIELD]")
     no_decontam: bool = option(False, "Skip decontamination.")
+    data_dir: str | None = data_dir_option("the evaluation sets")
     ngram: int = option(DEFAULT_NGRAM, "n-gram size for overlap.")
     decontam_fields: tuple[str, ...] = option((), "Record fields checked for overlap (default: "
                                               "question; add response too).",

@@ -94,8 +94,9 @@ def state(source: DataSource, root: Path) -> str:
 
 
 def not_available(source: DataSource, looked_in: Path | None = None) -> SciglmError:
-    """The one-line error for a set that is neither in a mirror nor fetchable now."""
-    where = f"not in {looked_in} nor cached" if looked_in else "not cached"
+    """The one-line error for a set that is neither in a mirror (``looked_in``: the file
+    looked for there) nor fetchable now."""
+    where = f"{looked_in} not found, nor cached" if looked_in else "not cached"
     if source.origin == "none":
         return SciglmError(f"{source.name}: {where}, and it has no automatic download: "
                            f"{source.note}")
@@ -121,7 +122,7 @@ def cached_file(source: DataSource, split: str, download: bool = True,
     if read_manifest(source, root) is not None:
         return root / relative
     if not download or not can_fetch(source):
-        raise not_available(source, looked_in)
+        raise not_available(source, looked_in / relative if looked_in else None)
     pull(source, root)
     return root / relative
 

@@ -190,7 +190,7 @@ def instruction_records(path: str | Path, provenance: str) -> list[dict[str, Any
     return records
 
 
-def expand_input(subject: str | None, spec: str, workdir: Path
+def expand_input(subject: str | None, spec: str, workdir: Path, data_dir: str | None = None
                  ) -> tuple[list[tuple[str | None, str]], dict[str, Any] | None]:
     """One ``--input`` → ``(subject, annotated JSONL path)`` pairs, and its provenance.
 
@@ -209,7 +209,7 @@ def expand_input(subject: str | None, spec: str, workdir: Path
         if splits[0] not in source.splits:
             raise SciglmError(f"--input {spec}: {source.name} has no split {splits[0]!r} "
                               f"(known: {', '.join(source.splits)})")
-        files = [local_file(source, s) for s in splits]
+        files = [local_file(source, s, data_dir) for s in splits]
         label = f"{source.hub_id or source.name}@{(source.revision or 'latest')[:12]}"
         pairs = [(subject, f, f"{label}:{Path(f).name}") for f in files]
         provenance = {"input": spec, "name": source.name, "origin": source.origin,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sciglm.catalog.config import data_dir_option
 from sciglm.config import option
 from sciglm.data.decontam import DEFAULT_NGRAM
 from sciglm.errors import SciglmError
@@ -35,6 +36,7 @@ class MixConfig:
                                       "(default: as in sciglm filter).", multiple=True,
                                       metavar="NAME:PATH[:FIELD]")
     no_decontam: bool = option(False, "Skip the final decontamination.")
+    data_dir: str | None = data_dir_option("named inputs and evaluation sets")
     ngram: int = option(DEFAULT_NGRAM, "n-gram size for overlap.")
     as_json: bool = option(False, "Print the statistics as JSON on stdout.", flag="--json")
 

@@ -46,7 +46,8 @@ def _of_subject(questions: Iterable[Question], subject: str | None) -> Iterable[
     return (q for q in questions if q.subject == subject)
 
 
-def _catalog_questions(name: str, split: str | None, subject: str | None) -> Iterable[Question]:
+def _catalog_questions(name: str, split: str | None, subject: str | None,
+                       data_dir: str | None = None) -> Iterable[Question]:
     from sciglm.catalog.data import get_source, local_file
     from sciglm.eval import benchmarks as bm
 
@@ -55,20 +56,21 @@ def _catalog_questions(name: str, split: str | None, subject: str | None) -> Ite
         # the set eval scores, its questions kept as eval keeps them
         return _of_subject(bm.load(bench, local_file(bench.source, bench.split)), subject)
     source = get_source(name)
-    path = local_file(source, split or source.default_split)
+    path = local_file(source, split or source.default_split, data_dir)
     if source.loader is None:
         raise SciglmError(f"{name}: no question loader for this set; read {path} as a plain "
                           "file with --subject and --field OURS=THEIRS")
     return _of_subject(registry.get_loader(source.loader).loader(path), subject)
 
 
-def load_questions(spec: str, subject: str | None,
-                   fields: dict[str, str] | None = None) -> Iterable[Question]:
-    """Questions from ``--source NAME`` (a catalogue set, fetched if needed), ``NAME:PATH``
-    (named loader) or a plain file with a field mapping."""
+def load_questions(spec: str, subject: str | None, fields: dict[str, str] | None = None,
+                   data_dir: str | None = None) -> Iterable[Question]:
+    """Questions from ``--source NAME`` (a catalogue set, read where
+    :func:`sciglm.catalog.data.data_roots` says, fetched if needed), ``NAME:PATH`` (named
+    loader) or a plain file with a field mapping."""
     named = catalog_spec(spec)
     if named is not None:
-        return _catalog_questions(named[0], named[1], subject)
+        return _catalog_questions(named[0], named[1], subject, data_dir)
     name, path = parse_source(spec)
     if name == "file":
         if not subject:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sciglm.catalog.config import data_dir_option
 from sciglm.config import option
 from sciglm.errors import SciglmError
 
@@ -24,6 +25,7 @@ class QuestionsConfig:
     fields: tuple[str, ...] = option((), "Column mapping for plain files, e.g. --field "
                                      "question=problem.", flag="--field", multiple=True,
                                      metavar="OURS=THEIRS")
+    data_dir: str | None = data_dir_option("a catalogue set")
     limit: int | None = option(None, "Show at most this many questions.", min=0)
     as_jsonl: bool = option(False, "Print questions as JSONL on stdout.", flag="--jsonl")
     output: str | None = option(None, "Write the questions as JSONL to this file (the input of "

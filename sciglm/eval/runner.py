@@ -119,8 +119,8 @@ def run_eval(
     keys = ("protocol", "prompt_format", "shots", "max_tokens", "temperature", "limit")
     settings = {k: config[k] for k in keys}
     report = Report(str(config["model"]), scores, settings, paper=table, resumed=resumed,
-                    retried=retried)
-    _write_results(folder, report, timing)
+                    retried=retried, timing=_timing(timing))
+    _write_results(folder, report)
     return report
 
 
@@ -300,14 +300,17 @@ def _save_judged(bench: bm.Benchmark, items: list[_Pending], sink: JsonlAppender
             sink.write(_record(bench, item, item.future.result()))
 
 
-def _write_results(folder: RunFolder, report: Report, timing: dict[str, Any]) -> None:
-    data = report.to_dict()
-    if timing["generated"]:
-        data["timing"] = {
-            "generated_items": timing["generated"],
+def _timing(timing: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``timing`` block of ``results.json`` and ``--json`` (``None``: nothing generated)."""
+    if not timing["generated"]:
+        return None
+    return {"generated_items": timing["generated"],
             "generate_seconds": round(timing["generate_seconds"], 1),
-            "seconds_per_item": round(timing["generate_seconds"] / timing["generated"], 2),
-        }
+            "seconds_per_item": round(timing["generate_seconds"] / timing["generated"], 2)}
+
+
+def _write_results(folder: RunFolder, report: Report) -> None:
+    data = report.to_dict()
     (folder.root / "results.json").write_text(
         json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8"
     )

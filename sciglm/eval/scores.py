@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sciglm.eval.interval import SMALL_N, wilson
 from sciglm.eval.paper import PaperTable
 
 
@@ -37,9 +38,21 @@ class Tally:
     def accuracy(self) -> float:
         return 100.0 * self.correct / self.n if self.n else 0.0
 
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The 95% Wilson interval of the accuracy, in percent."""
+        return wilson(self.correct, self.n)
+
+    def interval_text(self) -> str:
+        """``"25.8–65.8"`` when there are fewer than :data:`SMALL_N` items, else ``""``."""
+        low, high = self.interval
+        return f"{low:.1f}–{high:.1f}" if 0 < self.n < SMALL_N else ""
+
     def to_dict(self) -> dict[str, Any]:
+        low, high = self.interval
         return {"n": self.n, "correct": self.correct, "undecided": self.undecided,
-                "errors": self.errors, "accuracy": round(self.accuracy, 2)}
+                "errors": self.errors, "accuracy": round(self.accuracy, 2),
+                "ci95": [round(low, 2), round(high, 2)]}
 
 
 @dataclass
@@ -95,6 +108,8 @@ class Report:
     @property
     def scored(self) -> int:
         return sum(b.total.n for b in self.benchmarks)
+    #: Generation time of the items this run asked the model (absent when none were asked).
+    timing: dict[str, Any] | None = None
 
     @property
     def average(self) -> float:
@@ -104,7 +119,9 @@ class Report:
     def summary_table(self) -> tuple[list[str], list[list[str]]]:
         """The paper's layout: one row per model, one column per benchmark, then the average;
         with a paper table, every column of the paper (``not run`` where this run has none)
-        and the paper's weighted averages follow, and its rows after the run's."""
+        and the paper's weighted averages follow, and its rows after the run's; then the items
+        scored (``n``) and, where fewer than :data:`SMALL_N`, the 95% Wilson interval of the
+        run's accuracy."""
         unrun = self._unrun_paper_columns()
         averages = list(self.paper.averages) if self.paper is not None else []
         columns = (["Model"] + [b.title for b in self.benchmarks] + list(unrun.values())
@@ -118,6 +135,9 @@ class Report:
                 cells = [self.paper.cell(paper_row, name) for name in names]
                 rows.append([paper_row.model] + cells + [""]
                             + self.paper.average_cells(paper_row))
+        pad = [""] * (len(unrun) + 1 + len(averages))
+        rows.append(["n"] + [str(b.total.n) for b in self.benchmarks] + pad)
+        rows.append(["95% CI"] + [b.total.interval_text() for b in self.benchmarks] + pad)
         return columns, rows
 
     def _unrun_paper_columns(self) -> dict[str, str]:
@@ -180,6 +200,8 @@ class Report:
                 for b in self.benchmarks
             },
         }
+        if self.timing is not None:
+            data["timing"] = self.timing
         if self.paper is not None:
             data["compare"] = {
                 "table": self.paper.name, "citation": self.paper.citation,
@@ -198,7 +220,8 @@ class Report:
             parts += [f"- {line}" for line in self.paper_notes()] + [""]
         parts += ["## Per benchmark and subject", ""] + _markdown_table(*self.detail_table())
         parts += ["", "Accuracy = correct / items × 100; undecided verdicts count as wrong; "
-                  "errors (failed requests) are not items."]
+                  "errors (failed requests) are not items. 95% CI: the Wilson score interval "
+                  "of the run's accuracy."]
         return "\n".join(parts) + "\n"
 
 

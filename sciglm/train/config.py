@@ -24,8 +24,10 @@ from sciglm.prompt_format import RECIPE_FILE
 from sciglm.train.launcher import LaunchConfig
 from sciglm.train.recipes import DEFAULT_RECIPE, RECIPES, get_recipe
 
-#: The paper's base model; it must be converted with ``sciglm convert chatglm3`` first.
-DEFAULT_MODEL = "THUDM/chatglm3-6b-base"
+#: The one default model of every command (train, render, eval, chat, teacher): the embedded
+#: SmolLM2-135M-Instruct, so that the documented flow runs offline on a CPU. The paper's base
+#: model is named: ``--model chatglm3-6b-base`` (fetched and converted once on first use).
+DEFAULT_MODEL = "embedded"
 PRECISIONS = ("auto", "auto-fp16", "bf16", "fp16", "fp32")
 PACKINGS = ("none", "batch", "bins")
 PROMPT_FORMATS = ("sciglm", "chat")
@@ -49,8 +51,9 @@ class TrainConfig:
     output: str = option("", "Run folder (checkpoints, final/); with --dry-run, where the "
                          "rendered examples go (F.jsonl or OUTPUT/rendered.jsonl).", short="-o",
                          path=True)
-    model: str = option(DEFAULT_MODEL, "HF folder, Hub id or catalogue name ('embedded' for the "
-                        "bundled SmolLM2-135M); original ChatGLM checkpoints are converted once.")
+    model: str = option(DEFAULT_MODEL, "HF folder, Hub id or catalogue name; 'embedded' is the "
+                        "bundled SmolLM2-135M (offline, CPU), the paper's base model is "
+                        "chatglm3-6b-base (original ChatGLM checkpoints are converted once).")
     recipe: str = option(DEFAULT_RECIPE, "Defaults for everything marked [recipe] "
                          "[default: chat].", choices=tuple(sorted(RECIPES)), deferred=True)
     prompt_format: str = "chat"  # sciglm | chat (sciglm.prompt_format), set by the recipe

@@ -47,7 +47,7 @@ def test_pull_to_mirror_through_datasets(env: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(["data", "pull", "gsm8k", "math500", "--to", str(mirror), "--json"],
                        capsys)
     assert code == 0
-    assert json.loads(out)["pulled"] == [{"name": "gsm8k", "rows": {"test": 5}},
+    assert json.loads(out)["pulled"] == [{"name": "gsm8k", "rows": {"test": 5, "train": 2}},
                                          {"name": "math500", "rows": {"test": 4}}]
     rows = [json.loads(line) for line in (mirror / "gsm8k/test.jsonl").read_text().splitlines()]
     assert rows == gsm8k_rows()  # the 'main' config's test split, field for field
@@ -60,7 +60,8 @@ def test_pull_to_mirror_through_datasets(env: Path, capsys: pytest.CaptureFixtur
                                                                              "5", "6"]
     code, out, _ = run(["data", "list", "--data-dir", str(mirror), "--json"], capsys)
     listed = {e["name"]: e for e in json.loads(out)}
-    assert listed["gsm8k"]["cached"] == "mirror" and listed["gsm8k"]["rows"] == {"test": 5}
+    assert listed["gsm8k"]["cached"] == "mirror"
+    assert listed["gsm8k"]["rows"] == {"test": 5, "train": 2}
     assert listed["mmlu-stem"]["cached"] == "no" and listed["mmlu-stem"]["licence"] == "MIT"
     assert listed["sciinstruct"]["upstream"] == "hub:zd21/SciInstruct"
 
@@ -177,7 +178,8 @@ def test_pull_all_keeps_what_worked_and_names_what_did_not(env: Path,
         assert hub.state(catalog.get_source(name), mirror) == "complete"
     assert hub.state(catalog.get_source("ceval"), mirror) == "absent"
     code, out, _ = run(["data", "pull", "gsm8k", "--to", str(mirror), "--json"], capsys)
-    assert code == 0 and json.loads(out)["pulled"] == [{"name": "gsm8k", "rows": {"test": 5}}]
+    assert code == 0
+    assert json.loads(out)["pulled"] == [{"name": "gsm8k", "rows": {"test": 5, "train": 2}}]
 
 
 def test_repository_with_a_loading_script_falls_back_to_the_parquet_branch(

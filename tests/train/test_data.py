@@ -68,11 +68,12 @@ def test_cli_bad_record_is_one_error_line(
     assert not (tmp_path / "run").exists()
 
 
-def test_cli_default_model_unavailable_suggests_alternatives(
+def test_cli_paper_model_unavailable_offline_suggests_alternatives(
     tmp_path: Path, gsm8k_mix: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
-    args = ["train", "--data", str(gsm8k_mix), "--output", str(tmp_path / "run")]
+    args = ["train", "--data", str(gsm8k_mix), "--output", str(tmp_path / "run"),
+            "--model", "THUDM/chatglm3-6b-base"]
     code, err = run_cli(args, capsys)
     assert code == 1
     line = [x for x in err.splitlines() if x.startswith("Error:")][0]
