@@ -60,17 +60,39 @@ def pss_bytes(pid: int) -> int:
     return total
 
 
+def stage_of(pid: int) -> str:
+    """The sciglm command running in the tree (``annotate``, ``train`` …: the pipeline runs its
+    stages as child commands), by the youngest process whose command line names one."""
+    found = ""
+    for member in sorted(tree(pid)):
+        try:
+            argv = Path(f"/proc/{member}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        words = [w.decode(errors="replace") for w in argv]
+        for index, word in enumerate(words[:-1]):
+            if word.endswith("sciglm") or word == "sciglm.cli.main":
+                found = words[index + 1]
+                break
+    return found
+
+
 class PeakSampler:
-    """Samples a process tree's PSS every ``every`` seconds until stopped; keeps the peak."""
+    """Samples a process tree's PSS every ``every`` seconds until stopped; keeps the peak,
+    overall and per sciglm command running at the time (:func:`stage_of`)."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         self.pid, self.every, self.peak = pid, every, 0
+        self.stages: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, pss_bytes(self.pid))
+            now = pss_bytes(self.pid)
+            self.peak = max(self.peak, now)
+            stage = stage_of(self.pid)
+            self.stages[stage] = max(self.stages.get(stage, 0), now)
             self._stop.wait(self.every)
 
     def __enter__(self) -> PeakSampler:
@@ -122,6 +144,8 @@ def bench_command(command: list[str]) -> None:
     print(f"{' '.join(command)}: exit {code}, {seconds / 60:.1f} min, peak PSS of the process "
           f"tree {mb(sampler.peak)} = {sampler.peak / (GOAL_MB * 2**20):.2f} of the "
           f"{GOAL_MB} MB goal")
+    for stage, peak in sampler.stages.items():
+        print(f"  peak while `{stage or '(between commands)'}` ran: {mb(peak)}")
     if code:
         sys.exit(code)
 

@@ -54,7 +54,8 @@ def _catalog_questions(name: str, split: str | None, subject: str | None,
     bench = registry.benchmarks().get(name)
     if bench is not None and bench.source is not None and split is None:
         # the set eval scores, its questions kept as eval keeps them
-        return _of_subject(bm.load(bench, local_file(bench.source, bench.split)), subject)
+        return _of_subject(bm.load(bench, local_file(bench.source, bench.split, data_dir)),
+                           subject)
     source = get_source(name)
     path = local_file(source, split or source.default_split, data_dir)
     if source.loader is None:

@@ -28,6 +28,8 @@ from sciglm.train.recipes import DEFAULT_RECIPE, RECIPES, get_recipe
 #: SmolLM2-135M-Instruct, so that the documented flow runs offline on a CPU. The paper's base
 #: model is named: ``--model chatglm3-6b-base`` (fetched and converted once on first use).
 DEFAULT_MODEL = "embedded"
+#: The paper's base model (``sciglm train --print-launcher paper`` trains it).
+PAPER_MODEL = "THUDM/chatglm3-6b-base"
 PRECISIONS = ("auto", "auto-fp16", "bf16", "fp16", "fp32")
 PACKINGS = ("none", "batch", "bins")
 PROMPT_FORMATS = ("sciglm", "chat")

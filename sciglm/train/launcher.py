@@ -40,11 +40,11 @@ class LaunchConfig:
 def run_defaults(kind: str) -> dict[str, Any]:
     """The ``sciglm train`` options a launcher sets unless they are given."""
     if kind == "paper":
-        from sciglm.train.config import DEFAULT_MODEL
+        from sciglm.train.config import PAPER_MODEL
 
         # no --deepspeed: the recipe brings its own (the original deepspeed.json, DeepSpeed's
         # fp16 engine); a generic zero2 would replace it
-        return {"recipe": "sciglm", "model": DEFAULT_MODEL, "output": "runs/sciglm-paper"}
+        return {"recipe": "sciglm", "model": PAPER_MODEL, "output": "runs/sciglm-paper"}
     return {"deepspeed": "zero3" if kind == "multi-node" else "zero2"}
 
 

@@ -21,7 +21,7 @@ CASES: dict[str, list[tuple[str, str, list[str] | None, list[tuple[str, ErrorKin
         ("So v = \\boxed{42 m/s}", ErrorKind.POWER_OF_TEN),
         ("So v = \\boxed{4.2 kg}", None),
         ("So v = \\boxed{fast}", ErrorKind.NOT_A_NUMBER),
-        ("I am not sure.", ErrorKind.NOT_A_NUMBER)])],
+        ("I am not sure.", ErrorKind.NO_ANSWER)])],  # nothing stated at all
     "chemistry": [("How many moles are in 4.0 g of helium?", "1.0 mol", None, [
         ("n = \\boxed{0.5 mol}", ErrorKind.WRONG_VALUE),
         ("n = \\boxed{0.0010 mol}", ErrorKind.POWER_OF_TEN)]),
