@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("sciglm.cli.chat_cmd:chat", "Chat with a local model or an endpoint in the terminal."),
     "eval": ("sciglm.cli.eval_cmd:eval_cmd", "Evaluate a model on the paper's benchmarks."),
     "pipeline": ("sciglm.cli.pipeline_cmd:pipeline", "Run the whole pipeline end to end."),
+    "rl": ("sciglm.cli.rl_cmd:rl", "GRPO (TRL) with the verifiers as rewards."),
     "reward": ("sciglm.cli.reward_cmd:reward", "Serve the verifiers as rewards for RL trainers."),
 }
 
