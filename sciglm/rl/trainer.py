@@ -18,6 +18,7 @@ from sciglm.data.questions import load_questions
 from sciglm.errors import SciglmError
 from sciglm.rl.config import RLConfig
 from sciglm.rl.data import rows
+from sciglm.train.lora import lora_config, save_merged
 
 
 def grpo_args(config: RLConfig) -> Any:
@@ -64,12 +65,7 @@ def run_rl(config: RLConfig) -> dict[str, Any]:
     tokenizer = load_tokenizer(model_path)
     model = load_model(model_path, "sdpa")
     model.config.use_cache = True  # generation
-    peft_config = None
-    if config.lora:
-        from peft import LoraConfig
-
-        peft_config = LoraConfig(r=config.lora, lora_alpha=2 * config.lora,
-                                 target_modules="all-linear", task_type="CAUSAL_LM")
+    peft_config = lora_config(config.lora) if config.lora else None
     log_path = output / "rl_log.jsonl"
 
     class LogToFile(TrainerCallback):  # type: ignore[misc]
@@ -95,11 +91,10 @@ def save(trainer: Any, tokenizer: Any, output: Path, lora: bool) -> dict[str, An
     """``final/`` a plain HF folder (LoRA merged in, so ``sciglm eval`` loads it as any model);
     ``adapter/`` the LoRA adapter alone."""
     final = output / "final"
-    model = trainer.model
     if lora:
-        model.save_pretrained(output / "adapter")
-        model = model.merge_and_unload()
-    model.save_pretrained(final)
+        save_merged(trainer.model, final, output / "adapter")
+    else:
+        trainer.model.save_pretrained(final)
     tokenizer.save_pretrained(final)
     history = trainer.state.log_history
     if not history:
