@@ -80,3 +80,14 @@ def test_bad_environment_settings_are_named(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("SCIGLM_REWARD_WORKERS", "3")
     settings = settings_from_env()
     assert (settings.deadline, settings.workers) == (5.0, 3)
+
+
+def test_a_missing_extra_names_the_light_extra() -> None:
+    from sciglm.cli.main import missing_extra_message
+
+    fastapi = ModuleNotFoundError("no fastapi", name="fastapi")
+    trl = ModuleNotFoundError("no trl", name="trl")
+    assert "'sciglm[reward]'" in missing_extra_message(fastapi, "reward")  # type: ignore[operator]
+    assert "'sciglm[train]'" in missing_extra_message(fastapi, "chat")  # type: ignore[operator]
+    assert "'sciglm[rl]'" in missing_extra_message(trl, "rl")  # type: ignore[operator]
+    assert missing_extra_message(ModuleNotFoundError("x", name="x"), "rl") is None
