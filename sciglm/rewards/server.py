@@ -165,6 +165,7 @@ def create_app(config: RewardServeConfig, source: RewardSource | None = None) ->
         stats = source.stats
         uptime = max(time.monotonic() - stats.started, 1e-9)
         return {"verdicts": stats.verdicts, "verdicts_per_s": stats.verdicts / uptime,
+                "cached": stats.cached,
                 "statuses": stats.statuses,
                 "timeouts": stats.statuses.get(VerdictStatus.TIMED_OUT.value, 0),
                 "deadline_misses": stats.deadline_misses, "restarts": source.restarts,

@@ -9,9 +9,11 @@ hostile item never delays its batch past the deadline. Safe to call from many th
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 from sciglm.records import Verdict, VerdictStatus, VerifyItem
 from sciglm.verify.pool import DEFAULT_MEMORY_MB, VerifierPool
 
+#: Verdicts kept for items asked again (each reward function of a step asks for the same).
+CACHE_SIZE = 4096
 #: Seconds a batch may take before its unfinished checks come back timed out.
 DEFAULT_DEADLINE = 30.0
 #: Seconds added to the deadline of batches sent while the pool's workers start (loading the
@@ -46,10 +50,17 @@ class RewardStats:
     statuses: dict[str, int] = field(default_factory=dict)
     deadline_misses: int = 0
     in_flight: int = 0
+    cached: int = 0  # verdicts answered from the cache
 
     def count(self, verdict: Verdict) -> None:
         self.verdicts += 1
         self.statuses[verdict.status.value] = self.statuses.get(verdict.status.value, 0) + 1
+
+
+def cache_key(item: VerifyItem) -> str:
+    """Everything a verdict depends on (the id does not count)."""
+    return json.dumps([item.subject, item.response, item.reference, item.question, item.choices,
+                       item.extra, item.scorer, item.benchmark], sort_keys=True, default=str)
 
 
 def deadline_verdict(deadline: float) -> Verdict:
@@ -75,6 +86,7 @@ class RewardSource:
         self._lock = threading.Lock()
         self._closed = False
         self._ready_by = 0.0  # until then the pool may still be starting its workers
+        self._cache: OrderedDict[str, Verdict] = OrderedDict()
 
     @property
     def pool(self) -> VerifierPool:
@@ -128,11 +140,27 @@ class RewardSource:
         return verdicts
 
     def verdicts(self, items: Sequence[VerifyItem], deadline: float | None = None) -> list[Verdict]:
-        """Check a batch; verdicts in input order, none later than the deadline."""
+        """Check a batch; verdicts in input order, none later than the deadline.
+
+        A verdict is a function of its item, so an item judged moments ago (TRL calls each
+        reward function on the same completions) is answered from a small cache."""
         if not items:
             return []
         started = time.monotonic()
-        return self.collect(self.submit(items), deadline, started)
+        keys = [cache_key(item) for item in items]
+        with self._lock:
+            known = {i: self._cache[k] for i, k in enumerate(keys) if k in self._cache}
+        todo = [i for i in range(len(items)) if i not in known]
+        fresh = self.collect(self.submit([items[i] for i in todo]), deadline, started)
+        with self._lock:
+            for i, verdict in zip(todo, fresh, strict=True):
+                if verdict.status is VerdictStatus.JUDGED:
+                    self._cache[keys[i]] = verdict
+                    if len(self._cache) > CACHE_SIZE:
+                        self._cache.popitem(last=False)
+            self.stats.cached += len(known)
+        done = dict(known) | dict(zip(todo, fresh, strict=True))
+        return [done[i] for i in range(len(items))]
 
     def close(self) -> None:
         """Stop the pool; checks still queued resolve as not run."""

@@ -30,7 +30,7 @@ def test_a_hanging_item_never_delays_its_batch_past_the_deadline(source: RewardS
 def test_queued_checks_behind_the_deadline_are_dropped_not_run(source: RewardSource) -> None:
     source.verdicts(items(["a"]))
     # two workers, both hung: the third item is still queued when the deadline passes
-    verdicts = source.verdicts(items(["hang", "hang", "a"]), deadline=1.0)
+    verdicts = source.verdicts(items(["hang", "hang", "b"]), deadline=1.0)
     assert [v.status for v in verdicts] == [VerdictStatus.TIMED_OUT] * 3
     assert all(v.correct is None for v in verdicts)
 
@@ -48,7 +48,7 @@ def test_threads_share_one_pool(source: RewardSource) -> None:
         t.join()
     assert all(r == [True, False] * 3 for r in results.values())
     assert len(results) == 6
-    assert source.stats.verdicts == 36
+    assert source.stats.verdicts + source.stats.cached == 36
 
 
 def test_the_first_batch_is_not_lost_to_start_up(source: RewardSource) -> None:
@@ -91,3 +91,19 @@ def test_a_missing_extra_names_the_light_extra() -> None:
     assert "'sciglm[train]'" in missing_extra_message(fastapi, "chat")  # type: ignore[operator]
     assert "'sciglm[rl]'" in missing_extra_message(trl, "rl")  # type: ignore[operator]
     assert missing_extra_message(ModuleNotFoundError("x", name="x"), "rl") is None
+
+
+def test_an_item_asked_again_is_answered_from_the_cache(source: RewardSource) -> None:
+    first = source.verdicts(items(["a", "b"]))
+    again = source.verdicts(items(["a", "b", "c"]))  # what a second reward function asks
+    assert [v.correct for v in again] == [True, False, False]
+    assert again[:2] == first and source.stats.cached == 2
+    assert source.stats.verdicts == 3  # only "c" went to the pool the second time
+
+
+def test_an_undecided_timeout_is_not_cached(source: RewardSource) -> None:
+    source.verdicts(items(["a"]))
+    source.verdicts(items(["hang"]), deadline=0.5)
+    assert source.stats.cached == 0
+    assert source.verdicts(items(["hang"]), deadline=0.5)[0].status is VerdictStatus.TIMED_OUT
+    assert source.stats.cached == 0
