@@ -59,9 +59,17 @@ def hostile(index: int) -> dict[str, Any]:
 def build(data: Path, n_pairs: int, seed: int) -> list[dict[str, Any]]:
     verify_bench.load_golds = load_golds  # MATH-500 instead of the whole MATH test set
     n_hostile = max(4, n_pairs // 100)
-    pairs = verify_bench.build_pairs(data, n_pairs - n_hostile, seed)
-    rows = [{"kind": p.kind, "subject": "math", "response": p.response,
-             "reference": p.reference, "label": p.label} for p in pairs]
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for round_ in range(20):  # distinct pairs only: a repeated one would be a cache hit
+        for p in verify_bench.build_pairs(data, n_pairs, seed + round_):
+            if (p.response, p.reference) not in seen:
+                seen.add((p.response, p.reference))
+                rows.append({"kind": p.kind, "subject": "math", "response": p.response,
+                             "reference": p.reference, "label": p.label})
+        if len(rows) >= n_pairs - n_hostile:
+            break
+    rows = rows[:n_pairs - n_hostile]
     rng = random.Random(seed)
     for i in range(n_hostile):
         rows.insert(rng.randrange(len(rows) + 1), hostile(i) | {"label": None})

@@ -84,6 +84,7 @@ class RewardSource:
         self.stats = RewardStats()
         self._pool: VerifierPool | None = None
         self._lock = threading.Lock()
+        self._stats_lock = threading.Lock()  # the trainer's threads and the server's share them
         self._closed = False
         self._ready_by = 0.0  # until then the pool may still be starting its workers
         self._cache: OrderedDict[str, Verdict] = OrderedDict()
@@ -120,23 +121,27 @@ class RewardSource:
         until = begun + limit
         if begun < self._ready_by:
             until += STARTUP_GRACE
-        self.stats.in_flight += len(futures)
+        with self._stats_lock:
+            self.stats.in_flight += len(futures)
         try:
             wait(futures, timeout=max(0.0, until - time.monotonic()))
         finally:
-            self.stats.in_flight -= len(futures)
-        verdicts = []
+            with self._stats_lock:
+                self.stats.in_flight -= len(futures)
+        verdicts, missed = [], 0
         for future in futures:
             if future.done():
                 verdict = future.result()
             else:
                 future.cancel()  # a queued check is dropped; a running one ends by its bound
-                verdict = deadline_verdict(limit)
-                self.stats.deadline_misses += 1
+                verdict, missed = deadline_verdict(limit), missed + 1
             if verdict.status is VerdictStatus.JUDGED:
                 self._ready_by = 0.0  # a worker answered: the pool has started
-            self.stats.count(verdict)
             verdicts.append(verdict)
+        with self._stats_lock:
+            self.stats.deadline_misses += missed
+            for verdict in verdicts:
+                self.stats.count(verdict)
         return verdicts
 
     def verdicts(self, items: Sequence[VerifyItem], deadline: float | None = None) -> list[Verdict]:
