@@ -73,10 +73,10 @@ def run_rl(config: RLConfig) -> dict[str, Any]:
                    **kwargs: Any) -> None:
             with open(log_path, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps({"step": state.global_step} | dict(logs or {})) + "\n")
-            console.print(f"step {state.global_step}: " + ", ".join(
-                f"{k} {v:.4g}" for k, v in (logs or {}).items()
-                if isinstance(v, float) and ("reward" in k or k in ("loss", "kl"))),
-                highlight=False)
+            shown = [f"{k} {v:.4g}" for k, v in (logs or {}).items()
+                     if isinstance(v, float) and ("reward" in k or k in ("loss", "kl"))]
+            if shown:
+                console.print(f"step {state.global_step}: " + ", ".join(shown), highlight=False)
 
     trainer = GRPOTrainer(model=model, reward_funcs=reward_functions(config),
                           args=grpo_args(config), train_dataset=Dataset.from_list(data),
