@@ -142,3 +142,30 @@ def test_the_command_serves_math_and_stops_on_sigterm() -> None:
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_stopping_lets_an_in_flight_batch_finish(sleepy: None) -> None:
+    """What SIGTERM does (uvicorn sets ``should_exit``): the batch in flight still gets its
+    verdicts, the hung check as timed out at the deadline; then the pool closes."""
+    config = RewardServeConfig(subject="sleepy", deadline=2.0)
+    source = RewardSource(RewardSettings(workers=2, timeout=60, deadline=2.0,
+                                         start_method="fork"))
+    source.pool  # noqa: B018
+    server, url = start(config, source)
+    requests.post(f"{url}/verify", json=[{"subject": "sleepy", "response": "a",
+                                         "reference": "a"}], timeout=30)
+    answers: list[Any] = []
+    records = [{"subject": "sleepy", "response": r, "reference": "a"} for r in ("hang", "a")]
+    client = threading.Thread(target=lambda: answers.append(
+        requests.post(f"{url}/verify", json=records, timeout=30)))
+    client.start()
+    time.sleep(0.5)
+    server.should_exit = True
+    client.join(timeout=30)
+    assert answers and answers[0].status_code == 200
+    assert [v["status"] for v in answers[0].json()["verdicts"]] == ["timed_out", "judged"]
+    for _ in range(100):
+        if source._closed:
+            break
+        time.sleep(0.1)
+    assert source._closed  # the lifespan closed the pool once the batch was answered
