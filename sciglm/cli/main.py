@@ -43,6 +43,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("sciglm.cli.eval_cmd:eval_cmd", "Evaluate a model on the paper's benchmarks."),
     "pipeline": ("sciglm.cli.pipeline_cmd:pipeline", "Run the whole pipeline end to end."),
     "doctor": ("sciglm.cli.doctor_cmd:doctor", "What this installation can do, with the fixes."),
+    "rl": ("sciglm.cli.rl_cmd:rl", "GRPO (TRL) with the verifiers as rewards."),
+    "reward": ("sciglm.cli.reward_cmd:reward", "Serve the verifiers as rewards for RL trainers."),
 }
 
 
@@ -133,15 +135,20 @@ def _add_plugin_commands() -> None:
 #: Top-level modules of the ``train`` extra: a command that needs one says how to install it.
 TRAIN_EXTRA_MODULES = {"torch", "transformers", "accelerate", "deepspeed", "gguf", "sentencepiece",
                        "fastapi", "uvicorn", "google"}
+#: Modules of the lighter extras, named where a command needs only that extra.
+OTHER_EXTRAS = {"reward": {"fastapi", "uvicorn"}, "rl": {"trl", "peft"}}
 
 
 def missing_extra_message(exc: ModuleNotFoundError, command: str) -> str | None:
     """One line telling the user which extra to install, when ``exc`` is a missing extra module."""
     top = (exc.name or "").split(".")[0]
-    if top not in TRAIN_EXTRA_MODULES:
+    extra = next((name for name, modules in OTHER_EXTRAS.items()
+                  if top in modules and (command == name or top not in TRAIN_EXTRA_MODULES)),
+                 "train" if top in TRAIN_EXTRA_MODULES else None)
+    if extra is None:
         return None
-    return (f"sciglm {command} needs {top!r}, part of the 'train' extra: "
-            "pip install 'sciglm[train]'")
+    return (f"sciglm {command} needs {top!r}, part of the '{extra}' extra: "
+            f"pip install 'sciglm[{extra}]'")
 
 
 def main(argv: list[str] | None = None) -> Any:

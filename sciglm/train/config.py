@@ -104,6 +104,9 @@ class TrainConfig:
     attn_implementation: str = option("sdpa", "sdpa, eager or flash_attention_2.")
     trust_remote_code: bool = option(False, "Allow model code from the checkpoint.",
                                      deferred=True)
+    lora: int | None = option(None, "Train a LoRA adapter of this rank (peft) instead of all "
+                              "weights; final/ holds the merged model, adapter/ the adapter "
+                              "(not with ZeRO-3).", min=1)
     check_memory: bool = option(True, "Refuse to start when the model clearly does not fit.",
                                 negatable=True)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from sciglm.train.build_locks import clear_stale_locks
 from sciglm.train.config import TrainConfig, save_config, save_recipe
 from sciglm.train.data import copy_data_card, read_records, tokenize_records
 from sciglm.train.deepspeed_config import check_consistency, load_deepspeed_config
+from sciglm.train.lora import apply_lora, save_merged
 from sciglm.train.model import count_parameters, load_config, load_model, load_tokenizer
 from sciglm.train.packing import PackedCollator, PaddedCollator, pack_dataset
 from sciglm.train.recipes import recipe_deepspeed
@@ -190,6 +191,8 @@ def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     model = load_model(model_path, config.attn_implementation, config.trust_remote_code)
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id
+    if config.lora:
+        model = apply_lora(model, config.lora)
 
     from transformers import Trainer
     from transformers.trainer_callback import PrinterCallback, ProgressCallback
@@ -211,7 +214,11 @@ def _run(config: TrainConfig, callbacks: list[Any] | None) -> dict[str, Any]:
     seconds = time.monotonic() - started
 
     final = output / "final"
-    trainer.save_model(str(final))  # every rank: ZeRO-3 gathers the weights here
+    if config.lora:
+        if args.process_index == 0:
+            save_merged(trainer.model, final, output / "adapter")
+    else:
+        trainer.save_model(str(final))  # every rank: ZeRO-3 gathers the weights here
     if args.process_index == 0:
         tokenizer.save_pretrained(str(final))
         save_config(requested, final, run_record)

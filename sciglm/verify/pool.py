@@ -101,18 +101,21 @@ class VerifierPool:
         timeout_for: Callable[[VerifyItem], float] | None = None,
         warm: bool = True,
         fork_first: bool = False,
+        prefetch: int = PREFETCH,
     ) -> None:
         """``warm=False`` starts workers that take checks before every subject's libraries are
         loaded (for a handful of checks, where start-up would dominate); they load them in the
         background, and until then a check may take ``COLD_GRACE`` more seconds.
         ``fork_first=True`` forks the first workers from this process before returning, when it
         runs a single thread (no interpreter to start, the plugins it loaded come along);
-        replacements still come from ``start_method``."""
+        replacements still come from ``start_method``. ``prefetch``: checks queued per worker
+        (1: none waits behind a check that may hang, as a reward batch with a deadline wants)."""
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.warm = warm
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.recycle_after = recycle_after
+        self.prefetch = max(1, prefetch)
         self._timeout_for = timeout_for
         self._ctx = mp.get_context(start_method)
         self._preload = "sciglm.verify.preload" if warm else "sciglm.verify.coldload"
@@ -243,7 +246,7 @@ class VerifierPool:
                 for w in workers:  # hand out work
                     while (
                         pending
-                        and len(w.queue) < PREFETCH
+                        and len(w.queue) < self.prefetch
                         and w.done + len(w.queue) < self.recycle_after  # due for recycling
                     ):
                         task = pending.popleft()

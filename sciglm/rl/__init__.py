@@ -1,0 +1,1 @@
+"""GRPO with the verifiers as rewards (TRL's ``GRPOTrainer``): ``sciglm rl``."""
