@@ -131,7 +131,7 @@ def landrun_for(workspace: Workspace, bwrap: str) -> tuple[str, str]:
     if real:
         return os.path.abspath(real), "bubblewrap+landrun"
     shim = workspace.tools / "landrun"
-    paths = os.pathsep.join(p for p in sys.path if p)
+    paths = os.pathsep.join(str(p) for p in shim_import_path())
     shim.write_text(
         "#!/bin/sh\n"
         f"SCIGLM_SHIM_BWRAP={shlex.quote(bwrap)} PYTHONPATH={shlex.quote(paths)} "
@@ -142,9 +142,20 @@ def landrun_for(workspace: Workspace, bwrap: str) -> tuple[str, str]:
     return str(shim), "bubblewrap, each step in a nested sandbox"
 
 
+def shim_import_path() -> list[Path]:
+    """Where the shim's Python finds sciglm: this process's ``sys.path`` and the folders that
+    hold ``sciglm`` and ``sciglm_lean`` themselves (an editable install finds them through an
+    import hook, not ``sys.path``: a checkout under ``/tmp`` was then hidden by the sandbox)."""
+    import sciglm
+    import sciglm_lean
+
+    homes = [Path(module.__file__).resolve().parent.parent for module in (sciglm, sciglm_lean)]
+    return [*homes, *(Path(p) for p in sys.path if p)]
+
+
 def shim_needs() -> list[Path]:
     """What the landrun shim reads: this Python's installation and import path."""
-    return [Path(sys.prefix), *(Path(p) for p in sys.path if p)]
+    return [Path(sys.prefix), *shim_import_path()]
 
 
 def trusted_path(*folders: Path | None) -> str:
