@@ -300,3 +300,16 @@ def test_on_the_pinned_toolchain_the_trusted_path_goes_on_to_the_binaries(tmp_pa
 
     _built(tmp_path, LEAN_TOOLCHAIN)
     assert "no record of the trusted binaries" in (TrustedChecker(tmp_path).problem() or "")
+
+
+def test_the_shims_import_path_holds_sciglm_wherever_it_is_installed() -> None:
+    """An editable install finds sciglm through an import hook, not ``sys.path``: the shim's
+    path (and what the sandbox binds) names the folders that hold the packages themselves."""
+    import sciglm_lean
+    from sciglm_lean.trusted import shim_import_path, shim_needs
+
+    import sciglm
+
+    for module in (sciglm, sciglm_lean):
+        home = Path(module.__file__).resolve().parent.parent
+        assert home in shim_import_path() and home in shim_needs()
