@@ -128,8 +128,9 @@ def _warn_unjudgeable(plans: list[Any], warn: Callable[[str], None] | None) -> N
     """Say before generation (not in the table after it) which subjects cannot be judged."""
     if warn is None:
         return
-    subjects = sorted({q.subject for _, selected, _ in plans for q in selected})
-    for name in subjects:
+    known = registry.subjects()  # a set's own subject names (MMLU's abstract_algebra) are
+    subjects = sorted({q.subject for _, selected, _ in plans for q in selected} & set(known))
+    for name in subjects:  # judged by a benchmark scorer, never by a subject that could refuse
         reason = registry.get_subject(name).cannot_judge()
         if reason:
             warn(f"{name}: {reason}; every {name} verdict of this run will be null")

@@ -82,6 +82,7 @@ def test_endpoint_run_and_resume(shared_data: Path, tmp_path: Path) -> None:
         # GSM8K item 1's answer is 18; the SciEval items want letters.
         assert results["benchmarks"]["gsm8k"] | {"subjects": None} == {
             "n": 3, "correct": 1, "undecided": 0, "errors": 0, "accuracy": 33.33, "title": "GSM8K",
+            "ci95": [6.15, 79.23],
             "subjects": None}
         assert results["benchmarks"]["scieval"]["correct"] == 0
         records = [json.loads(x) for x in (out / "predictions" / "gsm8k.jsonl").open()]

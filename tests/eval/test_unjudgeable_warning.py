@@ -46,3 +46,18 @@ def test_lean_says_why_it_cannot_judge(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "no `lake` on PATH" in (LeanSubject().cannot_judge() or "")
     monkeypatch.setenv("SCIGLM_LEAN_REPL", "some-repl")  # a REPL of one's own: it can judge
     assert LeanSubject().cannot_judge() is None
+
+
+def test_a_sets_own_subject_names_are_not_asked(tmp_path: Path, shared_data: Path) -> None:
+    """MMLU's ``abstract_algebra`` is a subject of the set, scored by the letter scorer: no
+    registered subject to ask, so no error (it stopped every run of mmlu-sci)."""
+    class AnswersB(ScriptedModel):
+        def generate(self, conversations: Sequence[list[Message]], params: GenParams,
+                     on_batch: object = None) -> list[str]:
+            return ["B"] * len(conversations)
+
+    bench = registry.get_benchmark("mmlu-sci")
+    warnings: list[str] = []
+    run_eval(AnswersB(), [bench], tmp_path / "out", shared_data, EvalOptions(limit=1),
+             warn=warnings.append)
+    assert warnings == []
