@@ -16,6 +16,8 @@ from typing import Any
 from sciglm.eval.interval import SMALL_N, wilson
 from sciglm.eval.paper import PaperTable
 
+#: The rows under the models in the summary table: items scored and the 95% interval.
+STAT_ROWS = ("n", "95% CI")
 
 @dataclass
 class Tally:
@@ -136,8 +138,8 @@ class Report:
                 rows.append([paper_row.model] + cells + [""]
                             + self.paper.average_cells(paper_row))
         pad = [""] * (len(unrun) + 1 + len(averages))
-        rows.append(["n"] + [str(b.total.n) for b in self.benchmarks] + pad)
-        rows.append(["95% CI"] + [b.total.interval_text() for b in self.benchmarks] + pad)
+        rows.append([STAT_ROWS[0]] + [str(b.total.n) for b in self.benchmarks] + pad)
+        rows.append([STAT_ROWS[1]] + [b.total.interval_text() for b in self.benchmarks] + pad)
         return columns, rows
 
     def _unrun_paper_columns(self) -> dict[str, str]:
@@ -151,6 +153,7 @@ class Report:
         """The summary turned on its side for a terminal: one row per benchmark, the run's
         accuracy then each paper row's (empty where the paper has no such column)."""
         columns, rows = self.summary_table()
+        rows = [row for row in rows if row[0] not in STAT_ROWS]  # models only: it stays narrow
         return ["Benchmark"] + [row[0] for row in rows], [
             [columns[i]] + [row[i] for row in rows] for i in range(1, len(columns))
         ]
