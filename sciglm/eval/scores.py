@@ -19,6 +19,7 @@ from sciglm.eval.paper import PaperTable
 #: The rows under the models in the summary table: items scored and the 95% interval.
 STAT_ROWS = ("n", "95% CI")
 
+
 @dataclass
 class Tally:
     """Counts for one benchmark or one (benchmark, subject) cell."""
