@@ -88,8 +88,8 @@ def train(ctx: click.Context, config_file: str | None, as_json: bool, dry_run: b
     launch = LaunchConfig(**{name: options.pop(name) for name in cli_fields(LaunchConfig)})
     if launch.print_launcher:
         from_file = load_config_file(config_file) if config_file else {}
-        click.echo(shlex.join(launch_command(launch, given_options(ctx, options), from_file,
-                                             config_file)))
+        line = launch_command(launch, given_options(ctx, options), from_file, config_file)
+        click.echo(shlex.join(line + (["--json"] if as_json else [])))  # how rank 0 reports
         return
     config = config_from_options(ctx, config_file, options)
     if config.output:  # a bad place fails now, not after loading the model and data

@@ -143,3 +143,10 @@ def test_a_refused_launch_runs_nothing(fake_deepspeed: dict[str, str]) -> None:
                           timeout=120)
     assert proc.returncode != 0 and proc.stdout == ""
     assert "Error: no output folder" in proc.stderr
+
+
+def test_json_reaches_the_launched_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json`` is how the launched run reports (rank 0 prints the summary): it is kept."""
+    words = printed(["--print-launcher", "single-node", "--data", "mix/", "-o", "runs/j",
+                     "--json"], capsys)
+    assert words[-1] == "--json"
