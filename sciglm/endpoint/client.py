@@ -207,15 +207,10 @@ def _first_choice(response: Any) -> Any:
 
 
 def _completion(text: str, response: Any, choice: Any) -> Completion:
+    """A whole answer's :class:`Completion` (usage read as a streamed answer's is)."""
     usage = getattr(response, "usage", None)
-    prompt = getattr(usage, "prompt_tokens", None)
-    completion = getattr(usage, "completion_tokens", None)
-    return Completion(
-        text=text,
-        prompt_tokens=prompt if isinstance(prompt, int) else None,
-        completion_tokens=completion if isinstance(completion, int) else None,
-        finish_reason=getattr(choice, "finish_reason", None),
-    )
+    counts = {key: getattr(usage, key, None) for key in ("prompt_tokens", "completion_tokens")}
+    return _usage_completion(text, counts, getattr(choice, "finish_reason", None))
 
 
 class EndpointClient:
